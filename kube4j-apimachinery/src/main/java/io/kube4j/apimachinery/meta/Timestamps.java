@@ -1,0 +1,72 @@
+package io.kube4j.apimachinery.meta;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+/** RFC 3339 timestamps as the API writes them: seconds precision, UTC, {@code Z}. */
+public final class Timestamps {
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private Timestamps() {
+    }
+
+    public static String format(Instant t) {
+        return SECONDS.format(t.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** {@code metav1.MicroTime}, as used by events.k8s.io and leases. */
+    public static String formatMicro(Instant t) {
+        return MICROS.format(t.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    public static Instant parse(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Upstream's human-readable duration, as in the AGE column: 5s, 3m20s, 4h, 2d3h, 400d. */
+    public static String humanDuration(java.time.Duration d) {
+        long seconds = d.getSeconds();
+        if (seconds < -1) {
+            return "<invalid>";
+        } else if (seconds < 0) {
+            return "0s";
+        } else if (seconds < 60 * 2) {
+            return seconds + "s";
+        }
+        long minutes = seconds / 60;
+        if (minutes < 10) {
+            long s = seconds % 60;
+            return s == 0 ? minutes + "m" : minutes + "m" + s + "s";
+        } else if (minutes < 60 * 3) {
+            return minutes + "m";
+        }
+        long hours = minutes / 60;
+        if (hours < 8) {
+            long m = minutes % 60;
+            return m == 0 ? hours + "h" : hours + "h" + m + "m";
+        } else if (hours < 48) {
+            return hours + "h";
+        } else if (hours < 24 * 8) {
+            long h = hours % 24;
+            return h == 0 ? (hours / 24) + "d" : (hours / 24) + "d" + h + "h";
+        } else if (hours < 24 * 365 * 2) {
+            return (hours / 24) + "d";
+        } else if (hours < 24 * 365 * 8) {
+            long dy = (hours / 24) % 365;
+            return dy == 0 ? (hours / 24 / 365) + "y" : (hours / 24 / 365) + "y" + dy + "d";
+        }
+        return (hours / 24 / 365) + "y";
+    }
+}

@@ -1,0 +1,43 @@
+package io.kube4j.apiserver.endpoints;
+
+import io.kube4j.apiserver.authn.UserInfo;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP request and its response, independent of the HTTP library. Handlers run on a virtual
+ * thread and may block; one handler owns an exchange at a time.
+ */
+public interface Exchange {
+    String method();
+
+    String path();
+
+    /** The first value of a query parameter, or null. */
+    String query(String name);
+
+    String header(String name);
+
+    /** The request body; empty when none. */
+    byte[] body();
+
+    UserInfo user();
+
+    /** Sends a complete response. */
+    void respond(int status, String contentType, byte[] body, Map<String, List<String>> headers);
+
+    /** Starts a streamed (chunked) response, as watches use. */
+    Stream stream(int status, String contentType, Map<String, List<String>> headers);
+
+    /** A streamed response body. */
+    interface Stream extends AutoCloseable {
+        /** Writes and flushes a chunk; returns false once the client has gone. */
+        boolean write(byte[] chunk);
+
+        boolean isOpen();
+
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,18 @@
+package io.kube4j.apiserver.endpoints;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kube4j.apiserver.registry.ResourceInfo;
+
+import java.util.List;
+
+/**
+ * Finds fields a request body sets that the resource's schema does not declare, for
+ * {@code fieldValidation=Strict|Warn}. Thread-safe.
+ */
+@FunctionalInterface
+public interface FieldValidation {
+    FieldValidation NONE = (info, obj) -> List.of();
+
+    /** Paths of unknown fields, as upstream prints them: {@code spec.containers[0].foo}. */
+    List<String> unknownFields(ResourceInfo info, ObjectNode obj);
+}

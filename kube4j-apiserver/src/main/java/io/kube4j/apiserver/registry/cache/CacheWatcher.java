@@ -1,0 +1,99 @@
+package io.kube4j.apiserver.registry.cache;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client's watch on a {@link WatchCache}. The cache offers every change; the watcher turns it
+ * into what its filter sees (a change that moves an object out of the filter becomes DELETED, into
+ * it ADDED) and queues it. A watcher that falls more than its queue behind is closed, and the client
+ * re-lists, as upstream does with slow watchers. {@link #next} is called by one consumer thread.
+ */
+public final class CacheWatcher implements AutoCloseable {
+    private static final CacheEvent CLOSED = new CacheEvent(CacheEvent.Type.DELETED, "", null, null, -1);
+
+    private final ObjectFilter filter;
+    private final LinkedBlockingQueue<CacheEvent> queue;
+    private final WatchCache cache;
+    private volatile boolean closed;
+    private volatile boolean overflowed;
+
+    CacheWatcher(ObjectFilter filter, int queueSize, WatchCache cache) {
+        this.filter = filter;
+        this.queue = new LinkedBlockingQueue<>(queueSize);
+        this.cache = cache;
+    }
+
+    void offerInitial(CacheEvent e) {
+        if (!queue.offer(e)) {
+            overflow();
+        }
+    }
+
+    void offer(CacheEvent e) {
+        if (closed) {
+            return;
+        }
+        boolean now = filter.matches(e.object() == null ? e.previous() : e.object());
+        boolean before = e.previous() != null && filter.matches(e.previous());
+        CacheEvent out;
+        switch (e.type()) {
+            case ADDED -> out = now ? e : null;
+            case DELETED -> out = filter.matches(e.object()) ? e : null;
+            default -> {
+                if (now && before) {
+                    out = e;
+                } else if (now) {
+                    out = new CacheEvent(CacheEvent.Type.ADDED, e.key(), e.object(), null, e.revision());
+                } else if (before) {
+                    out = new CacheEvent(CacheEvent.Type.DELETED, e.key(), e.object(), e.previous(), e.revision());
+                } else {
+                    out = null;
+                }
+            }
+        }
+        if (out != null && !queue.offer(out)) {
+            overflow();
+        }
+    }
+
+    private void overflow() {
+        overflowed = true;
+        close();
+    }
+
+    /** Waits up to {@code timeoutMillis} for the next event; null on timeout or when closed. */
+    public CacheEvent next(long timeoutMillis) throws InterruptedException {
+        if (closed && queue.isEmpty()) {
+            return null;
+        }
+        CacheEvent e = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+        return e == CLOSED ? null : e;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Whether the watcher was closed because it fell behind. */
+    public boolean overflowed() {
+        return overflowed;
+    }
+
+    /** For tests: the filter applied to objects. */
+    boolean accepts(ObjectNode o) {
+        return filter.matches(o);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            cache.remove(this);
+            queue.clear();
+            queue.offer(CLOSED);
+        }
+    }
+}

@@ -1,0 +1,422 @@
+package io.kube4j.apiserver.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kube4j.apimachinery.errors.StatusException;
+import io.kube4j.apimachinery.errors.StatusReason;
+import io.kube4j.apimachinery.json.Json;
+import io.kube4j.apiserver.authn.Authenticator;
+import io.kube4j.apiserver.authn.TokenFile;
+import io.kube4j.apiserver.authn.UserInfo;
+import io.kube4j.apiserver.discovery.Discovery;
+import io.kube4j.apiserver.endpoints.Exchange;
+import io.kube4j.apiserver.endpoints.MediaTypes;
+import io.kube4j.apiserver.endpoints.RequestInfo;
+import io.kube4j.apiserver.endpoints.ResourceHandler;
+import io.kube4j.apiserver.openapi.OpenApi;
+import io.kube4j.apiserver.pki.ClusterPki;
+import io.kube4j.apiserver.registry.Registry;
+import io.kube4j.apiserver.registry.cache.CacheRouter;
+import io.kube4j.apiserver.resources.BuiltinResources;
+import io.kube4j.apiserver.resources.ClusterBootstrap;
+import io.kube4j.apiserver.registry.ObjectCodec;
+import io.kube4j.storage.Storage;
+import io.kube4j.storage.memory.MemoryStorage;
+import io.kube4j.storage.sqlite.SqliteStorage;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The kube4j API server: HTTPS with HTTP/2, authentication, discovery, OpenAPI, health, metrics and
+ * the resource endpoints, over the generic registry and the watch cache. {@link #start} returns once
+ * it serves; {@link #close} stops it. Requests run on virtual threads.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    public static final String GIT_VERSION = "v1.32.0+kube4j";
+
+    private final ApiServerOptions options;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private Storage storage;
+    private CacheRouter router;
+    private Registry registry;
+    private Discovery discovery;
+    private OpenApi openApi;
+    private ResourceHandler handler;
+    private Authenticator authenticator;
+    private ClusterPki pki;
+    private Vertx vertx;
+    private HttpServer http;
+    private ClusterBootstrap bootstrap;
+    private volatile boolean ready;
+
+    public ApiServer(ApiServerOptions options) {
+        this.options = options;
+    }
+
+    /** Opens storage, loads the caches, bootstraps the cluster and starts listening. */
+    public ApiServer start() throws Exception {
+        long t0 = System.nanoTime();
+        storage = options.storage().equals("memory") ? new MemoryStorage()
+                : new SqliteStorage(options.dataDir().resolve("db"));
+        router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
+        registry = new Registry();
+        BuiltinResources.register(registry, storage, router, options.clock(), new Random());
+        router.start();
+        bootstrap = new ClusterBootstrap(registry, options);
+        bootstrap.run();
+        discovery = new Discovery(registry);
+        openApi = new OpenApi(registry);
+        handler = new ResourceHandler(registry, openApi.fieldValidation(), BuiltinResources.patcher(openApi),
+                options.clock(), 60_000);
+        authenticator = new Authenticator(options.tokenAuthFile() == null ? TokenFile.empty()
+                : TokenFile.load(options.tokenAuthFile()));
+        pki = ClusterPki.loadOrCreate(options.dataDir().resolve("tls"), servingSans());
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
+                .setWorkerPoolSize(4).setBlockedThreadCheckInterval(10_000));
+        HttpServerOptions ho = new HttpServerOptions()
+                .setHost(options.bindAddress())
+                .setPort(options.port())
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pki.server().certFile().toString())
+                        .setKeyPath(pki.server().keyFile().toString()))
+                .setTrustOptions(new PemTrustOptions().addCertPath(pki.ca().certFile().toString()))
+                .setClientAuth(ClientAuth.REQUEST)
+                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(1000))
+                .setCompressionSupported(false)
+                .setMaxHeaderSize(64 * 1024);
+        http = vertx.createHttpServer(ho).requestHandler(this::onRequest);
+        http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        ready = true;
+        LOG.info("API server listening address={} port={} storage={} startupMillis={}", options.bindAddress(),
+                http.actualPort(), options.storage(), (System.nanoTime() - t0) / 1_000_000);
+        return this;
+    }
+
+    private List<String> servingSans() {
+        List<String> sans = new ArrayList<>(List.of("localhost", "kubernetes", "kubernetes.default",
+                "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "127.0.0.1", "::1",
+                ClusterBootstrap.firstServiceIp(options.serviceCidr())));
+        try {
+            String host = InetAddress.getLocalHost().getHostName();
+            if (!sans.contains(host)) {
+                sans.add(host);
+            }
+        } catch (Exception e) {
+            LOG.debug("no host name", e);
+        }
+        if (!options.bindAddress().equals("0.0.0.0") && !options.bindAddress().equals("::")
+                && !sans.contains(options.bindAddress())) {
+            sans.add(options.bindAddress());
+        }
+        return sans;
+    }
+
+    public int port() {
+        return http.actualPort();
+    }
+
+    public ClusterPki pki() {
+        return pki;
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    // ------------------------------------------------------------------ request path
+
+    private void onRequest(HttpServerRequest req) {
+        List<Certificate> certs = null;
+        try {
+            if (req.isSSL()) {
+                certs = req.connection().peerCertificates();
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            certs = null;
+        }
+        final List<Certificate> peer = certs;
+        String len = req.getHeader("Content-Length");
+        if (len != null) {
+            try {
+                if (Long.parseLong(len) > ResourceHandler.MAX_BODY_BYTES) {
+                    tooLarge(req);
+                    return;
+                }
+            } catch (NumberFormatException ignored) {
+                // let the body reader enforce the limit
+            }
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] over = {false};
+        req.handler(chunk -> {
+            if (over[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > ResourceHandler.MAX_BODY_BYTES) {
+                over[0] = true;
+                tooLarge(req);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.endHandler(v -> {
+            if (!over[0]) {
+                workers.execute(() -> dispatch(req, body.getBytes(), peer));
+            }
+        });
+    }
+
+    private void tooLarge(HttpServerRequest req) {
+        StatusException e = StatusException.tooLarge("Request entity too large: limit is " + ResourceHandler.MAX_BODY_BYTES);
+        req.response().setStatusCode(413).putHeader("Content-Type", MediaTypes.JSON)
+                .end(Buffer.buffer(Json.bytes(e.toStatus())));
+    }
+
+    private void dispatch(HttpServerRequest req, byte[] body, List<Certificate> peer) {
+        long start = System.nanoTime();
+        String path = req.path();
+        UserInfo user = authenticator.authenticate(peer, req.getHeader("Authorization"));
+        VertxExchange ex = new VertxExchange(req, body, user);
+        RequestInfo ri = null;
+        String verb = req.method().name();
+        String resource = "";
+        try {
+            if (isPublic(path)) {
+                servePublic(ex, path);
+                return;
+            }
+            if (user == null) {
+                throw StatusException.unauthorized();
+            }
+            ri = RequestInfo.parse(req.method().name(), path, "true".equals(req.getParam("watch"))
+                    || "1".equals(req.getParam("watch")));
+            if (ri != null) {
+                verb = ri.verb();
+                resource = ri.resource();
+                handler.handle(ri, ex);
+            } else {
+                serveNonResource(ex, path);
+            }
+        } catch (StatusException e) {
+            sendStatus(ex, e);
+        } catch (RuntimeException e) {
+            LOG.error("request failed method={} path={}", req.method(), path, e);
+            sendStatus(ex, StatusException.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        } catch (Throwable t) {
+            LOG.error("request failed method={} path={}", req.method(), path, t);
+            sendStatus(ex, StatusException.internal(t.toString()));
+        } finally {
+            Timer.builder("apiserver_request_duration_seconds")
+                    .description("Response latency distribution in seconds for each verb and resource.")
+                    .tags("verb", verb, "resource", resource)
+                    .publishPercentileHistogram()
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(metrics)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            metrics.counter("apiserver_request_total", "verb", verb, "resource", resource,
+                    "code", Integer.toString(ex.status)).increment();
+            LOG.debug("request method={} path={} status={} user={} micros={}", req.method(), path, ex.status,
+                    user == null ? "" : user.name(), (System.nanoTime() - start) / 1000);
+        }
+    }
+
+    private static boolean isPublic(String path) {
+        return path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz") || path.equals("/version")
+                || path.startsWith("/healthz/") || path.startsWith("/livez/") || path.startsWith("/readyz/")
+                || path.equals("/version/");
+    }
+
+    private void servePublic(Exchange ex, String path) {
+        if (path.startsWith("/version")) {
+            ex.respond(200, MediaTypes.JSON, Json.bytes(version()), Map.of());
+            return;
+        }
+        String check = path.startsWith("/readyz") ? "readyz" : path.startsWith("/livez") ? "livez" : "healthz";
+        boolean ok = !check.equals("readyz") || ready;
+        if (ex.query("verbose") != null) {
+            String body = "[+]ping ok\n[+]etcd ok\n[" + (ok ? "+" : "-") + "]informer-sync " + (ok ? "ok" : "failed")
+                    + "\n" + check + " check " + (ok ? "passed" : "failed") + "\n";
+            ex.respond(ok ? 200 : 500, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), Map.of());
+            return;
+        }
+        ex.respond(ok ? 200 : 500, "text/plain; charset=utf-8", (ok ? "ok" : "not ready").getBytes(StandardCharsets.UTF_8),
+                Map.of());
+    }
+
+    private ObjectNode version() {
+        ObjectNode v = Json.object();
+        v.put("major", "1");
+        v.put("minor", "32");
+        v.put("gitVersion", GIT_VERSION);
+        v.put("gitCommit", "0000000000000000000000000000000000000000");
+        v.put("gitTreeState", "clean");
+        v.put("buildDate", "2026-11-24T00:00:00Z");
+        v.put("goVersion", "java" + Runtime.version().feature());
+        v.put("compiler", "kube4j");
+        v.put("platform", "linux/amd64");
+        return v;
+    }
+
+    private void serveNonResource(Exchange ex, String path) {
+        String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        String accept = ex.header("Accept") == null ? "" : ex.header("Accept");
+        switch (p) {
+            case "/api" -> {
+                if (accept.contains("as=APIGroupDiscoveryList")) {
+                    aggregated(ex, true, accept);
+                } else {
+                    ex.respond(200, MediaTypes.JSON, Json.bytes(discovery.apiVersions(advertised())), Map.of());
+                }
+                return;
+            }
+            case "/apis" -> {
+                if (accept.contains("as=APIGroupDiscoveryList")) {
+                    aggregated(ex, false, accept);
+                } else {
+                    ex.respond(200, MediaTypes.JSON, Json.bytes(discovery.apiGroupList()), Map.of());
+                }
+                return;
+            }
+            case "/metrics" -> {
+                ex.respond(200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of());
+                return;
+            }
+            case "/" -> {
+                ObjectNode paths = Json.object();
+                var arr = paths.putArray("paths");
+                List.of("/api", "/api/v1", "/apis", "/healthz", "/livez", "/metrics", "/openapi/v2", "/openapi/v3",
+                        "/readyz", "/version").forEach(arr::add);
+                registry.groupVersions().stream().filter(gv -> gv.contains("/")).forEach(gv -> arr.add("/apis/" + gv));
+                ex.respond(200, MediaTypes.JSON, Json.bytes(paths), Map.of());
+                return;
+            }
+            default -> {
+            }
+        }
+        if (p.startsWith("/openapi/")) {
+            openApi.serve(ex, p);
+            return;
+        }
+        if (p.startsWith("/api/")) {
+            ObjectNode rl = discovery.apiResourceList(p.substring("/api/".length()));
+            if (rl != null) {
+                ex.respond(200, MediaTypes.JSON, Json.bytes(rl), Map.of());
+                return;
+            }
+        }
+        if (p.startsWith("/apis/")) {
+            String rest = p.substring("/apis/".length());
+            ObjectNode doc = rest.contains("/") ? discovery.apiResourceList(rest) : discovery.apiGroup(rest);
+            if (doc != null) {
+                ex.respond(200, MediaTypes.JSON, Json.bytes(doc), Map.of());
+                return;
+            }
+        }
+        throw StatusException.pathNotFound();
+    }
+
+    private void aggregated(Exchange ex, boolean core, String accept) {
+        String version = accept.contains("v=v2;") || accept.contains("v=v2,") || accept.endsWith("v=v2")
+                || accept.contains("v=v2 ") ? "v2" : "v2beta1";
+        if (!accept.contains("v=v2")) {
+            version = "v2beta1";
+        }
+        int v2 = accept.indexOf("v=v2;");
+        int v2b = accept.indexOf("v=v2beta1");
+        if (v2 >= 0 && (v2b < 0 || v2 < v2b)) {
+            version = "v2";
+        }
+        String ct = version.equals("v2") ? io.kube4j.apiserver.discovery.Discovery.AGGREGATED_V2
+                : io.kube4j.apiserver.discovery.Discovery.AGGREGATED_V2BETA1;
+        ex.respond(200, ct, Json.bytes(discovery.aggregated(core, version)), Map.of("Vary", List.of("Accept")));
+    }
+
+    private String advertised() {
+        String host = options.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : options.bindAddress();
+        return host + ":" + http.actualPort();
+    }
+
+    private static void sendStatus(Exchange ex, StatusException e) {
+        Map<String, List<String>> headers = e.retryAfterSeconds() == null ? Map.of()
+                : Map.of("Retry-After", List.of(Integer.toString(e.retryAfterSeconds())));
+        try {
+            ex.respond(e.code(), MediaTypes.JSON, Json.bytes(e.toStatus()), headers);
+        } catch (IllegalStateException alreadySent) {
+            LOG.debug("response already sent, dropping status {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        try {
+            if (http != null) {
+                http.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.debug("closing http server", e);
+        }
+        if (bootstrap != null) {
+            bootstrap.close();
+        }
+        workers.shutdownNow();
+        if (vertx != null) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("closing vertx", e);
+            }
+        }
+        if (router != null) {
+            router.close();
+        }
+        if (storage != null) {
+            storage.close();
+        }
+        LOG.info("API server stopped");
+    }
+
+    /** For the reason of a status, as tests and tools use it. */
+    static StatusReason reasonOf(StatusException e) {
+        return e.reason();
+    }
+}

@@ -1,0 +1,63 @@
+package io.kube4j.apiserver.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Options of the API server, immutable, with defaults and validation.
+ *
+ * @param dataDir        where state, certificates and the kubeconfig live
+ * @param bindAddress    the address to listen on
+ * @param port           the HTTPS port; 0 picks a free one
+ * @param storage        "embedded" (SQLite) or "memory"
+ * @param tokenAuthFile  a static token file, or null
+ * @param serviceCidr    the service IP range; its first address is the {@code kubernetes} service
+ * @param clock          the clock every timestamp comes from
+ */
+public record ApiServerOptions(Path dataDir, String bindAddress, int port, String storage, Path tokenAuthFile,
+                               String serviceCidr, Clock clock) {
+    public static final String DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
+
+    public ApiServerOptions {
+        Objects.requireNonNull(dataDir, "dataDir");
+        if (bindAddress == null || bindAddress.isBlank()) {
+            bindAddress = "0.0.0.0";
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+        }
+        if (storage == null) {
+            storage = "embedded";
+        }
+        if (!storage.equals("embedded") && !storage.equals("memory")) {
+            throw new IllegalArgumentException("--storage must be embedded or memory, got " + storage);
+        }
+        if (serviceCidr == null) {
+            serviceCidr = DEFAULT_SERVICE_CIDR;
+        }
+        if (clock == null) {
+            clock = Clock.systemUTC();
+        }
+    }
+
+    public static ApiServerOptions defaults(Path dataDir) {
+        return new ApiServerOptions(dataDir, "0.0.0.0", 6443, "embedded", null, DEFAULT_SERVICE_CIDR, null);
+    }
+
+    public ApiServerOptions withPort(int p) {
+        return new ApiServerOptions(dataDir, bindAddress, p, storage, tokenAuthFile, serviceCidr, clock);
+    }
+
+    public ApiServerOptions withStorage(String s) {
+        return new ApiServerOptions(dataDir, bindAddress, port, s, tokenAuthFile, serviceCidr, clock);
+    }
+
+    public ApiServerOptions withBindAddress(String a) {
+        return new ApiServerOptions(dataDir, a, port, storage, tokenAuthFile, serviceCidr, clock);
+    }
+
+    public ApiServerOptions withTokenAuthFile(Path f) {
+        return new ApiServerOptions(dataDir, bindAddress, port, storage, f, serviceCidr, clock);
+    }
+}

@@ -1,0 +1,67 @@
+package io.kube4j.cli;
+
+import io.kube4j.apiserver.server.ApiServer;
+import io.kube4j.apiserver.server.ApiServerOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code kube4j server}: the whole cluster in one process; serves until SIGTERM. */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run a kube4j cluster in this process.")
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", description = "Directory for state, certificates and the kubeconfig (default: ${DEFAULT-VALUE}).",
+            defaultValue = "${env:KUBE4J_DATA_DIR:-/var/lib/kube4j}")
+    Path dataDir;
+
+    @Option(names = "--port", description = "HTTPS port of the API server (default: ${DEFAULT-VALUE}).", defaultValue = "6443")
+    int port;
+
+    @Option(names = "--bind-address", description = "Address to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "0.0.0.0")
+    String bindAddress;
+
+    @Option(names = "--write-kubeconfig", description = "Also write the admin kubeconfig to this file.")
+    Path writeKubeconfig;
+
+    @Option(names = "--storage", description = "Storage backend: embedded (SQLite, default) or memory.", defaultValue = "embedded")
+    String storage;
+
+    @Option(names = "--token-auth-file", description = "Static bearer tokens: lines of token,user,uid,\"group1,group2\".")
+    Path tokenAuthFile;
+
+    @Option(names = "--service-cidr", description = "Service IP range (default: ${DEFAULT-VALUE}).",
+            defaultValue = ApiServerOptions.DEFAULT_SERVICE_CIDR)
+    String serviceCidr;
+
+    @Option(names = "--disable-node", description = "Run no node in this process (the node is not part of this release yet).")
+    boolean disableNode;
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(dataDir);
+        ApiServerOptions options = new ApiServerOptions(dataDir, bindAddress, port, storage, tokenAuthFile, serviceCidr, null);
+        ApiServer server = new ApiServer(options).start();
+        String host = bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
+        String url = "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+        String kubeconfig = Kubeconfig.render(url, server.pki());
+        Path inData = dataDir.resolve("kubeconfig.yaml");
+        Kubeconfig.write(inData, kubeconfig);
+        System.out.println("kube4j " + ApiServer.GIT_VERSION + " serving at " + url);
+        System.out.println("kubeconfig written to " + inData.toAbsolutePath());
+        if (writeKubeconfig != null) {
+            Kubeconfig.write(writeKubeconfig, kubeconfig);
+            System.out.println("kubeconfig written to " + writeKubeconfig.toAbsolutePath());
+        }
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "kube4j-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}
