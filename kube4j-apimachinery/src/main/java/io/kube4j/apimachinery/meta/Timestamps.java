@@ -37,7 +37,11 @@ public final class Timestamps {
 
     /** Upstream's human-readable duration, as in the AGE column: 5s, 3m20s, 4h, 2d3h, 400d. */
     public static String humanDuration(java.time.Duration d) {
+        // upstream truncates toward zero (int(d.Seconds())); getSeconds() floors negative durations
         long seconds = d.getSeconds();
+        if (seconds < 0 && d.getNano() > 0) {
+            seconds++;
+        }
         if (seconds < -1) {
             return "<invalid>";
         } else if (seconds < 0) {

@@ -1,0 +1,31 @@
+package io.kube4j.apiserver.resources.networking.networkpolicy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kube4j.apiserver.printers.CellFormat;
+import io.kube4j.apiserver.printers.Column;
+import io.kube4j.apiserver.printers.TableConvertor;
+
+import java.time.Instant;
+import java.util.List;
+
+/** NetworkPolicy rows: POD-SELECTOR ({@code <none>} selects every pod). Stateless and thread-safe. */
+public final class NetworkPolicyTableConvertor implements TableConvertor {
+    private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
+            Column.string("Pod-Selector", "Selects the pods to which this NetworkPolicy object applies. The array "
+                    + "of ingress rules is applied to any pods selected by this field. Multiple network policies "
+                    + "can select the same set of pods. In this case, the ingress rules for each are combined "
+                    + "additively. This field is NOT optional and follows standard label selector semantics. An "
+                    + "empty podSelector matches all pods in this namespace."),
+            Column.ageColumn());
+
+    @Override
+    public List<Column> columns() {
+        return COLUMNS;
+    }
+
+    @Override
+    public List<Object> cells(ObjectNode np, Instant now) {
+        return List.of(CellFormat.text(np, "metadata", "name"),
+                CellFormat.formatLabelSelector(CellFormat.at(np, "spec", "podSelector")), CellFormat.age(np, now));
+    }
+}

@@ -1,0 +1,48 @@
+package io.kube4j.apiserver.resources.storage.storageclass;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kube4j.apiserver.printers.CellFormat;
+import io.kube4j.apiserver.printers.Column;
+import io.kube4j.apiserver.printers.TableConvertor;
+
+import java.time.Instant;
+import java.util.List;
+
+import static io.kube4j.apiserver.printers.CellFormat.text;
+
+/**
+ * StorageClass rows: the name with " (default)" for the default class, PROVISIONER,
+ * RECLAIMPOLICY, VOLUMEBINDINGMODE, ALLOWVOLUMEEXPANSION. Stateless and thread-safe.
+ */
+public final class StorageClassTableConvertor implements TableConvertor {
+    private static final String DEFAULT_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
+    private static final String BETA_DEFAULT_ANNOTATION = "storageclass.beta.kubernetes.io/is-default-class";
+    private static final List<Column> COLUMNS = List.of(
+            Column.nameColumn(),
+            Column.string("Provisioner", "provisioner indicates the type of the provisioner."),
+            Column.string("ReclaimPolicy", "reclaimPolicy controls the reclaimPolicy for dynamically provisioned "
+                    + "PersistentVolumes of this storage class. Defaults to Delete."),
+            Column.string("VolumeBindingMode", "volumeBindingMode indicates how PersistentVolumeClaims should be "
+                    + "provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only "
+                    + "honored by servers that enable the VolumeScheduling feature."),
+            Column.string("AllowVolumeExpansion", "allowVolumeExpansion shows whether the storage class allow "
+                    + "volume expand."),
+            Column.ageColumn());
+
+    @Override
+    public List<Column> columns() {
+        return COLUMNS;
+    }
+
+    @Override
+    public List<Object> cells(ObjectNode sc, Instant now) {
+        String name = text(sc, "metadata", "name");
+        if ("true".equals(text(sc, "metadata", "annotations", DEFAULT_ANNOTATION))
+                || "true".equals(text(sc, "metadata", "annotations", BETA_DEFAULT_ANNOTATION))) {
+            name += " (default)";
+        }
+        return List.of(name, text(sc, "provisioner"), CellFormat.textOr("Delete", sc, "reclaimPolicy"),
+                CellFormat.textOr("Immediate", sc, "volumeBindingMode"), CellFormat.bool(sc, "allowVolumeExpansion"),
+                CellFormat.age(sc, now));
+    }
+}
