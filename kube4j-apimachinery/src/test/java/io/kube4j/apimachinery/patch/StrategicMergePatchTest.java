@@ -150,6 +150,30 @@ class StrategicMergePatchTest {
                                 + "{'name':'b'}],'containers':[{'image':'n','name':'n'}]}}}}",
                         DEPLOY.replace("{'name':'b','image':'busybox'",
                                 "{'name':'n','image':'n'},{'name':'b','image':'busybox'")),
+                // The body kubectl 1.32 sent for the second apply of an edited file (captured with -v=9).
+                c("kubectl apply: captured 3-way patch", "apps", "Deployment",
+                        "{'metadata':{'name':'web','finalizers':['example.com/a','example.com/b'],"
+                                + "'labels':{'live':'yes'}},'spec':{'replicas':2,"
+                                + "'strategy':{'type':'RollingUpdate','rollingUpdate':{'maxSurge':1}},"
+                                + "'template':{'spec':{'containers':[{'name':'side','image':'side'},"
+                                + "{'name':'a','image':'nginx:1','ports':[{'containerPort':80},{'containerPort':81}]},"
+                                + "{'name':'b','image':'busybox'},{'name':'c','image':'busybox'}],"
+                                + "'volumes':[{'name':'v','emptyDir':{}}]}}}}",
+                        "{'metadata':{'$deleteFromPrimitiveList/finalizers':['example.com/a'],"
+                                + "'$setElementOrder/finalizers':['example.com/b']},"
+                                + "'spec':{'replicas':3,'strategy':{'$retainKeys':['type'],'rollingUpdate':null,"
+                                + "'type':'Recreate'},'template':{'spec':{'$setElementOrder/containers':[{'name':'a'},"
+                                + "{'name':'n'},{'name':'b'}],'$setElementOrder/volumes':[{'name':'v'}],'containers':["
+                                + "{'$setElementOrder/ports':[{'containerPort':81},{'containerPort':80},"
+                                + "{'containerPort':82}],'image':'nginx:2','name':'a','ports':[{'containerPort':82}]},"
+                                + "{'image':'n','name':'n'},{'$patch':'delete','name':'c'}],'volumes':[{'$retainKeys':"
+                                + "['configMap','name'],'configMap':{'name':'cm'},'emptyDir':null,'name':'v'}]}}}}",
+                        "{'metadata':{'name':'web','finalizers':['example.com/b'],'labels':{'live':'yes'}},"
+                                + "'spec':{'replicas':3,'strategy':{'type':'Recreate'},"
+                                + "'template':{'spec':{'containers':[{'name':'side','image':'side'},"
+                                + "{'name':'a','image':'nginx:2','ports':[{'containerPort':81},{'containerPort':80},"
+                                + "{'containerPort':82}]},{'name':'n','image':'n'},{'name':'b','image':'busybox'}],"
+                                + "'volumes':[{'name':'v','configMap':{'name':'cm'}}]}}}}"),
                 c("service ports merge by port", "", "Service",
                         "{'spec':{'ports':[{'port':80,'targetPort':8080},{'port':443,'targetPort':8443}]}}",
                         "{'spec':{'ports':[{'port':443,'targetPort':9443}]}}",
