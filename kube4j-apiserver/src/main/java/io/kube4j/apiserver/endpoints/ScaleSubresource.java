@@ -45,7 +45,7 @@ final class ScaleSubresource {
                 }
                 ObjectNode updated = store.guaranteedUpdate(ns, ri.name(), "scale", handler.writeOptions(ex), obj -> {
                     ObjectNode scale = scaleOf(obj);
-                    ObjectNode patched = Patching.apply(contentType, scale, patch);
+                    ObjectNode patched = Patching.apply("autoscaling", "Scale", contentType, scale, patch);
                     return setReplicas(store.info(), obj, patched);
                 }, -1);
                 respond(ex, scaleOf(updated));

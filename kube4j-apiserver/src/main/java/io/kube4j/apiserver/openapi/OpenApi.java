@@ -19,7 +19,7 @@ public final class OpenApi {
     }
 
     public Patcher patcher() {
-        return (info, contentType, original, patch) -> io.kube4j.apiserver.endpoints.Patching.apply(contentType, original, patch);
+        return (info, contentType, original, patch) -> io.kube4j.apiserver.endpoints.Patching.apply(info.group(), info.kind(), contentType, original, patch);
     }
 
     public void serve(Exchange ex, String path) {
