@@ -104,7 +104,11 @@ public final class ModelSchemas {
         boolean[] usesTime = {false};
         switch (DefinitionNames.shortName(name)) {
             case "IntOrString" -> {
-                schema.put("type", "string").put("format", "int-or-string").put(INT_OR_STRING, true);
+                // no single type: kubectl explain then names the field <IntOrString>, as upstream's does
+                ArrayNode oneOf = schema.put("format", "int-or-string").putArray("oneOf");
+                oneOf.addObject().put("type", "integer");
+                oneOf.addObject().put("type", "string");
+                schema.put(INT_OR_STRING, true);
                 return new Definition(name, schema, refs, false);
             }
             case "Quantity" -> {
