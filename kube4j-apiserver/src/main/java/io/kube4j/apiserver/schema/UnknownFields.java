@@ -28,17 +28,27 @@ public final class UnknownFields implements FieldValidation {
 
     @Override
     public List<String> unknownFields(ResourceInfo info, ObjectNode obj) {
+        return check(info, obj, false);
+    }
+
+    @Override
+    public List<String> removeUnknownFields(ResourceInfo info, ObjectNode obj) {
+        return check(info, obj, true);
+    }
+
+    private List<String> check(ResourceInfo info, ObjectNode obj, boolean remove) {
         SchemaCatalog c = catalog.get();
         String name = c.definitionOf(info.group(), info.version(), info.kind());
         if (name == null) {
             return List.of();
         }
         List<String> out = new ArrayList<>();
-        walk(c, obj, c.definition(name), "", out);
+        walk(c, obj, c.definition(name), "", remove, out);
         return out;
     }
 
-    private static void walk(SchemaCatalog c, JsonNode value, JsonNode schema, String path, List<String> out) {
+    private static void walk(SchemaCatalog c, JsonNode value, JsonNode schema, String path, boolean remove,
+                             List<String> out) {
         JsonNode s = c.resolve(schema);
         if (s == null || s.path(ModelSchemas.PRESERVE_UNKNOWN).asBoolean(false)) {
             return;
@@ -53,18 +63,21 @@ public final class UnknownFields implements FieldValidation {
                     JsonNode p = props.get(e.getKey());
                     if (p == null) {
                         out.add(child);
+                        if (remove) {
+                            it.remove();
+                        }
                     } else {
-                        walk(c, e.getValue(), p, child, out);
+                        walk(c, e.getValue(), p, child, remove, out);
                     }
                 } else if (additional != null && additional.isObject()) {
-                    walk(c, e.getValue(), additional, child, out);
+                    walk(c, e.getValue(), additional, child, remove, out);
                 }
             }
         } else if (value.isArray()) {
             JsonNode items = s.get("items");
             if (items != null && items.isObject()) {
                 for (int i = 0; i < value.size(); i++) {
-                    walk(c, value.get(i), items, path + "[" + i + "]", out);
+                    walk(c, value.get(i), items, path + "[" + i + "]", remove, out);
                 }
             }
         }

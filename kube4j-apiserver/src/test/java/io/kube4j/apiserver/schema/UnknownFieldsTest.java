@@ -81,4 +81,12 @@ class UnknownFieldsTest {
         ResourceInfo foos = ResourceInfo.builder("example.com", "v1", "foos", "Foo").build();
         assertThat(check.unknownFields(foos, json("{'spec':{'x':1}}"))).isEmpty();
     }
+
+    @Test
+    void removeDropsUnknownFieldsAndKeepsTheRest() {
+        ObjectNode pod = json("{'metadata':{'name':'p','foo':1},'spec':{'containers':[{'name':'a','imagee':'x','image':'y'}]}}");
+        assertThat(check.removeUnknownFields(PODS, pod)).containsExactly("metadata.foo", "spec.containers[0].imagee");
+        assertThat(pod).isEqualTo(json("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'a','image':'y'}]}}"));
+        assertThat(check.unknownFields(PODS, pod)).isEmpty();
+    }
 }
