@@ -15,4 +15,12 @@ public interface FieldValidation {
 
     /** Paths of unknown fields, as upstream prints them: {@code spec.containers[0].foo}. */
     List<String> unknownFields(ResourceInfo info, ObjectNode obj);
+
+    /**
+     * Like {@link #unknownFields} but also removes those fields from {@code obj}, as upstream's decoder
+     * drops them under {@code Warn} and {@code Ignore}. The default only finds them.
+     */
+    default List<String> removeUnknownFields(ResourceInfo info, ObjectNode obj) {
+        return unknownFields(info, obj);
+    }
 }
