@@ -42,7 +42,7 @@ public final class ClusterIpAllocator {
         this.staticBand = Math.min(Math.max(16, size / 16), 256);
         this.services = services;
         this.random = random;
-        this.reservations = new Reservations(clock);
+        this.reservations = new Reservations(clock, services == null ? null : Reservations.TTL);
     }
 
     public String cidr() {
@@ -107,7 +107,7 @@ public final class ClusterIpAllocator {
     /** Addresses held by stored services, with their "namespace/name". */
     private Map<Long, String> used() {
         Map<Long, String> out = new HashMap<>();
-        for (ObjectNode svc : services.get()) {
+        for (ObjectNode svc : services == null ? java.util.List.<ObjectNode>of() : services.get()) {
             String owner = ServiceStrategy.owner(svc);
             JsonNode spec = svc.path("spec");
             for (JsonNode ip : spec.path("clusterIPs")) {

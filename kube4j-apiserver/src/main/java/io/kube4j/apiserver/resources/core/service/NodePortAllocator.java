@@ -31,7 +31,7 @@ public final class NodePortAllocator {
         this.last = last;
         this.services = services;
         this.random = random;
-        this.reservations = new Reservations(clock);
+        this.reservations = new Reservations(clock, services == null ? null : Reservations.TTL);
     }
 
     /** Outcome of an allocation: the port, or upstream's reason it failed. */
@@ -69,7 +69,7 @@ public final class NodePortAllocator {
 
     private Map<Long, String> used() {
         Map<Long, String> out = new HashMap<>();
-        for (ObjectNode svc : services.get()) {
+        for (ObjectNode svc : services == null ? java.util.List.<ObjectNode>of() : services.get()) {
             String owner = ServiceStrategy.owner(svc);
             JsonNode spec = svc.path("spec");
             for (JsonNode p : spec.path("ports")) {

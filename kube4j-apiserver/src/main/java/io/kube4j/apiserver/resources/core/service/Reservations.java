@@ -20,9 +20,12 @@ final class Reservations {
 
     private final Map<Long, Entry> entries = new HashMap<>();
     private final Clock clock;
+    private final Duration ttl;
 
-    Reservations(Clock clock) {
+    /** @param ttl how long a value stays reserved; null keeps it for the life of the process */
+    Reservations(Clock clock, Duration ttl) {
         this.clock = clock;
+        this.ttl = ttl;
     }
 
     /** The owner holding {@code value}, or null when it is free or its reservation expired. */
@@ -39,7 +42,7 @@ final class Reservations {
     }
 
     void reserve(long value, String owner) {
-        entries.put(value, new Entry(owner, clock.instant().plus(TTL)));
+        entries.put(value, new Entry(owner, ttl == null ? Instant.MAX : clock.instant().plus(ttl)));
     }
 
     /** Drops expired reservations; called on every allocation to keep the map small. */
