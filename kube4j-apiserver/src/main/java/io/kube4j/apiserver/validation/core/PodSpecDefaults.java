@@ -13,12 +13,12 @@ import java.util.List;
  * changes its argument in place, is idempotent, and is thread-safe for distinct arguments.
  */
 public final class PodSpecDefaults {
-    /** Volume source fields: a volume with none of them becomes an emptyDir. */
-    public static final List<String> VOLUME_SOURCES = List.of("hostPath", "emptyDir", "gcePersistentDisk",
-            "awsElasticBlockStore", "gitRepo", "secret", "nfs", "iscsi", "glusterfs", "persistentVolumeClaim", "rbd",
-            "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap",
-            "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected", "portworxVolume", "scaleIO",
-            "storageos", "csi", "ephemeral", "image");
+    /** Volume source fields in upstream's order: a volume with none of them becomes an emptyDir. */
+    public static final List<String> VOLUME_SOURCES = List.of("emptyDir", "hostPath", "gitRepo", "gcePersistentDisk",
+            "awsElasticBlockStore", "secret", "nfs", "iscsi", "glusterfs", "flocker", "persistentVolumeClaim", "rbd",
+            "cinder", "cephfs", "quobyte", "downwardAPI", "fc", "flexVolume", "configMap", "azureFile", "vsphereVolume",
+            "photonPersistentDisk", "portworxVolume", "azureDisk", "storageos", "projected", "scaleIO", "csi",
+            "ephemeral", "image");
     private static final int DEFAULT_FILE_MODE = 0644;
 
     private PodSpecDefaults() {

@@ -344,7 +344,9 @@ public final class PodSpecValidation {
                 continue;
             }
             if (sources > 0) {
-                errs.add(FieldError.forbidden(p.child(s), "may not specify more than 1 volume type"));
+                // upstream misspells this one path
+                errs.add(FieldError.forbidden(p.child(s.equals("downwardAPI") ? "downwarAPI" : s),
+                        "may not specify more than 1 volume type"));
                 continue;
             }
             sources++;
