@@ -347,7 +347,8 @@ public final class Store {
             }
             prepareUpdate(next, old, subresource);
             List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateUpdate(meta, (ObjectNode) old.get("metadata"), info));
-            errs.addAll(strategy.validateUpdate(next, old));
+            errs.addAll(subresource == null ? strategy.validateUpdate(next, old)
+                    : strategy.validateSubresourceUpdate(subresource, next, old));
             if (!errs.isEmpty()) {
                 throw StatusException.invalid(info.group(), info.kind(), name, errs);
             }

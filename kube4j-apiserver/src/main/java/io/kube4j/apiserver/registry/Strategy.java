@@ -35,6 +35,14 @@ public interface Strategy {
         return validate(obj);
     }
 
+    /**
+     * Validates an update made through a subresource other than the main resource, such as
+     * {@code status} or {@code binding}. The default applies {@link #validateUpdate}.
+     */
+    default List<FieldError> validateSubresourceUpdate(String subresource, ObjectNode obj, ObjectNode old) {
+        return validateUpdate(obj, old);
+    }
+
     /** Normalizes an object before it is stored. */
     default void canonicalize(ObjectNode obj) {
     }
