@@ -19,6 +19,7 @@ import static io.kube4j.apiserver.validation.shared.CommonRules.emptySelector;
 import static io.kube4j.apiserver.validation.shared.CommonRules.immutable;
 import static io.kube4j.apiserver.validation.shared.CommonRules.nonNegative;
 import static io.kube4j.apiserver.validation.shared.CommonRules.number;
+import static io.kube4j.apiserver.validation.shared.CommonRules.same;
 
 /**
  * apps/v1 validation (upstream's pkg/apis/apps/validation) for Deployments, ReplicaSets,
@@ -234,7 +235,7 @@ public final class AppsValidation {
             s.remove(List.of("replicas", "template", "updateStrategy", "minReadySeconds", "ordinals",
                     "persistentVolumeClaimRetentionPolicy"));
         }
-        if (!a.equals(b)) {
+        if (!same(a, b)) {
             errs.add(FieldError.forbidden(SPEC, STATEFULSET_FORBIDDEN));
         }
         return errs;

@@ -15,12 +15,12 @@ import io.kube4j.apiserver.validation.shared.GoSyntax;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 import static io.kube4j.apiserver.validation.shared.CommonRules.SELECTOR_MISMATCH;
 import static io.kube4j.apiserver.validation.shared.CommonRules.immutable;
 import static io.kube4j.apiserver.validation.shared.CommonRules.nonNegative;
+import static io.kube4j.apiserver.validation.shared.CommonRules.same;
 
 /**
  * batch/v1 validation (upstream's pkg/apis/batch/validation) for Jobs and CronJobs, with upstream's
@@ -65,8 +65,8 @@ public final class BatchValidation {
         JsonNode completions = spec.get("completions");
         if (!indexed) {
             immutable(errs, completions, oldSpec.get("completions"), SPEC.child("completions"), scalar(completions));
-        } else if (!Objects.equals(completions, oldSpec.get("completions")) && completions != null
-                && !completions.equals(spec.get("parallelism"))) {
+        } else if (!same(completions, oldSpec.get("completions")) && completions != null
+                && !same(completions, spec.get("parallelism"))) {
             // elastic indexed jobs change completions and parallelism together
             errs.add(FieldError.invalid(SPEC.child("completions"), completions.asLong(),
                     "can only be modified in tandem with spec.parallelism"));
@@ -320,7 +320,7 @@ public final class BatchValidation {
             }
         }
         nonNegative(errs, spec.get("startingDeadlineSeconds"), SPEC.child("startingDeadlineSeconds"));
-        if (oldSpec == null || !Objects.equals(timeZone, oldSpec.get("timeZone"))) {
+        if (oldSpec == null || !same(timeZone, oldSpec.get("timeZone"))) {
             errs.addAll(timeZone(hasTimeZone ? timeZone.asText() : null));
         }
         String cp = spec.path("concurrencyPolicy").asText("");

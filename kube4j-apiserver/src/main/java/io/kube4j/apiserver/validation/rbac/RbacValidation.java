@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.kube4j.apiserver.validation.shared.CommonRules.defaultText;
+import static io.kube4j.apiserver.validation.shared.CommonRules.same;
 
 /**
  * rbac.authorization.k8s.io/v1 defaulting and validation (upstream's pkg/apis/rbac/v1/defaults.go
@@ -148,7 +149,7 @@ public final class RbacValidation {
     public static List<FieldError> bindingUpdate(ObjectNode obj, ObjectNode old, boolean namespaced) {
         List<FieldError> errs = binding(obj, namespaced);
         JsonNode ref = obj.path("roleRef");
-        if (!ref.equals(old.path("roleRef"))) {
+        if (!same(ref, old.path("roleRef"))) {
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("APIGroup", ref.path("apiGroup").asText(""));
             fields.put("Kind", ref.path("kind").asText(""));

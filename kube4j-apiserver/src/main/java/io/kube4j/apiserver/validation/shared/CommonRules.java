@@ -7,8 +7,8 @@ import io.kube4j.apimachinery.labels.LabelSelector;
 import io.kube4j.apimachinery.validation.FieldError;
 import io.kube4j.apimachinery.validation.FieldPath;
 
+import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Small checks every group's validation shares, with upstream's wording: non-negative numbers,
@@ -27,9 +27,33 @@ public final class CommonRules {
         }
     }
 
+    /**
+     * Whether two JSON values are the same API value: object field order and the integer node type
+     * (a stored 10 decodes as an int, a defaulted one may be a long) do not matter. Absent and null
+     * are the same.
+     */
+    public static boolean same(JsonNode a, JsonNode b) {
+        JsonNode x = normalize(a);
+        JsonNode y = normalize(b);
+        if (x == null || y == null) {
+            return x == y;
+        }
+        return x.equals(NUMBERS_BY_VALUE, y);
+    }
+
+    private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (p, q) -> {
+        if (p.equals(q)) {
+            return 0;
+        }
+        if (p.isNumber() && q.isNumber()) {
+            return p.decimalValue().compareTo(q.decimalValue());
+        }
+        return 1;
+    };
+
     /** Upstream's ValidateImmutableField: {@code field is immutable} with the new value. */
     public static void immutable(List<FieldError> errs, JsonNode value, JsonNode old, FieldPath path, Object rendered) {
-        if (!Objects.equals(normalize(value), normalize(old))) {
+        if (!same(value, old)) {
             errs.add(FieldError.invalid(path, rendered, "field is immutable"));
         }
     }
@@ -67,8 +91,9 @@ public final class CommonRules {
     }
 
     /** Sets {@code field} to {@code value} on {@code obj} when it is absent or null. */
-    public static void defaultNumber(ObjectNode obj, String field, long value) {
+    public static void defaultNumber(ObjectNode obj, String field, int value) {
         if (!obj.hasNonNull(field)) {
+            // an int node, as JSON decoding produces, so stored and defaulted values compare equal
             obj.put(field, value);
         }
     }

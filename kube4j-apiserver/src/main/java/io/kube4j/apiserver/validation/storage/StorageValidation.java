@@ -8,10 +8,10 @@ import io.kube4j.apimachinery.validation.NameRules;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 import static io.kube4j.apiserver.validation.shared.CommonRules.defaultText;
 import static io.kube4j.apiserver.validation.shared.CommonRules.immutable;
+import static io.kube4j.apiserver.validation.shared.CommonRules.same;
 
 /**
  * storage.k8s.io/v1 StorageClass defaulting and validation (upstream's pkg/apis/storage), with
@@ -75,7 +75,7 @@ public final class StorageValidation {
 
     public static List<FieldError> storageClassUpdate(ObjectNode obj, ObjectNode old) {
         List<FieldError> errs = new ArrayList<>();
-        if (!Objects.equals(emptyAsNull(obj.get("parameters")), emptyAsNull(old.get("parameters")))) {
+        if (!same(emptyAsNull(obj.get("parameters")), emptyAsNull(old.get("parameters")))) {
             errs.add(FieldError.forbidden(FieldPath.root("parameters"), "updates to parameters are forbidden."));
         }
         if (!obj.path("provisioner").asText("").equals(old.path("provisioner").asText(""))) {

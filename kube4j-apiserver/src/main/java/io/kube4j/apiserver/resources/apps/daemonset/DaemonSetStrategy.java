@@ -6,9 +6,9 @@ import io.kube4j.apimachinery.validation.FieldError;
 import io.kube4j.apiserver.registry.Strategy;
 import io.kube4j.apiserver.validation.apps.AppsDefaults;
 import io.kube4j.apiserver.validation.apps.AppsValidation;
+import io.kube4j.apiserver.validation.shared.CommonRules;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * DaemonSets (apps/v1): defaults, status reset on create, generation tracking, and the template
@@ -37,7 +37,7 @@ public final class DaemonSetStrategy implements Strategy {
     @Override
     public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
         long tg = templateGeneration(old);
-        boolean templateChanged = !Objects.equals(obj.path("spec").get("template"), old.path("spec").get("template"));
+        boolean templateChanged = !CommonRules.same(obj.path("spec").get("template"), old.path("spec").get("template"));
         setTemplateGeneration(obj, templateChanged ? tg + 1 : tg);
     }
 
