@@ -7,7 +7,11 @@ import io.kube4j.apiserver.validation.apiextensions.CrdValidation;
 
 import java.util.List;
 
-/** CustomResourceDefinitions (apiextensions.k8s.io/v1), stored only: the name must be plural.group, exactly one storage version, names and scope checked; status starts with the stored version and keeps every storage version used since. Stateless and thread-safe. */
+/**
+ * CustomResourceDefinitions (apiextensions.k8s.io/v1), stored only: the name must be plural.group,
+ * exactly one storage version, names and scope checked; status starts with the stored version and
+ * keeps every storage version used since. Stateless and thread-safe.
+ */
 public final class CustomResourceDefinitionStrategy implements Strategy {
     @Override
     public void applyDefaults(ObjectNode obj) {

@@ -7,7 +7,10 @@ import io.kube4j.apiserver.validation.autoscaling.AutoscalingValidation;
 
 import java.util.List;
 
-/** HorizontalPodAutoscalers (autoscaling/v2): defaults (minReplicas 1, 80% CPU), scaleTargetRef, replica bounds and metrics validated as upstream; status reset on create. Stateless and thread-safe. */
+/**
+ * HorizontalPodAutoscalers (autoscaling/v2): defaults (minReplicas 1, 80% CPU), scaleTargetRef,
+ * replica bounds and metrics validated as upstream; status reset on create. Stateless and thread-safe.
+ */
 public final class HorizontalPodAutoscalerStrategy implements Strategy {
     @Override
     public void applyDefaults(ObjectNode obj) {

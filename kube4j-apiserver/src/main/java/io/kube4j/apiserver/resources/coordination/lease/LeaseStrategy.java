@@ -7,7 +7,10 @@ import io.kube4j.apiserver.validation.coordination.CoordinationValidation;
 
 import java.util.List;
 
-/** Leases (coordination.k8s.io/v1): positive durations and non-negative transitions. Stateless and thread-safe. */
+/**
+ * Leases (coordination.k8s.io/v1): positive durations and non-negative transitions. Stateless and
+ * thread-safe.
+ */
 public final class LeaseStrategy implements Strategy {
     @Override
     public List<FieldError> validate(ObjectNode obj) {

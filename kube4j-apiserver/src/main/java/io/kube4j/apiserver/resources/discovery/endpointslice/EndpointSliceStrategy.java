@@ -7,7 +7,10 @@ import io.kube4j.apiserver.validation.discovery.DiscoveryValidation;
 
 import java.util.List;
 
-/** EndpointSlices (discovery.k8s.io/v1): a required, immutable addressType (IPv4, IPv6 or FQDN), addresses valid for it, and ports. Stateless and thread-safe. */
+/**
+ * EndpointSlices (discovery.k8s.io/v1): a required, immutable addressType (IPv4, IPv6 or FQDN),
+ * addresses valid for it, and ports. Stateless and thread-safe.
+ */
 public final class EndpointSliceStrategy implements Strategy {
     @Override
     public void applyDefaults(ObjectNode obj) {

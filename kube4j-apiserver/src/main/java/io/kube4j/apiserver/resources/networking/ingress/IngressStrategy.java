@@ -7,7 +7,10 @@ import io.kube4j.apiserver.validation.networking.NetworkingValidation;
 
 import java.util.List;
 
-/** Ingresses (networking.k8s.io/v1): rules, paths, backends and TLS validated as upstream; status reset on create; generation tracking. Stateless and thread-safe. */
+/**
+ * Ingresses (networking.k8s.io/v1): rules, paths, backends and TLS validated as upstream; status reset
+ * on create; generation tracking. Stateless and thread-safe.
+ */
 public final class IngressStrategy implements Strategy {
     @Override
     public void prepareForCreate(ObjectNode obj) {

@@ -8,7 +8,10 @@ import io.kube4j.apiserver.validation.networking.NetworkingValidation;
 
 import java.util.List;
 
-/** IngressClasses (networking.k8s.io/v1): a domain-prefixed, immutable controller and valid parameters. Stateless and thread-safe. */
+/**
+ * IngressClasses (networking.k8s.io/v1): a domain-prefixed, immutable controller and valid parameters.
+ * Stateless and thread-safe.
+ */
 public final class IngressClassStrategy implements Strategy {
     @Override
     public void applyDefaults(ObjectNode obj) {

@@ -8,7 +8,10 @@ import io.kube4j.apiserver.validation.networking.NetworkingValidation;
 
 import java.util.List;
 
-/** NetworkPolicies (networking.k8s.io/v1): policyTypes defaulting (Ingress, plus Egress when egress rules exist), peer and port validation, generation tracking. Stateless and thread-safe. */
+/**
+ * NetworkPolicies (networking.k8s.io/v1): policyTypes defaulting (Ingress, plus Egress when egress
+ * rules exist), peer and port validation, generation tracking. Stateless and thread-safe.
+ */
 public final class NetworkPolicyStrategy implements Strategy {
     @Override
     public void applyDefaults(ObjectNode obj) {

@@ -7,7 +7,10 @@ import io.kube4j.apiserver.validation.policy.PolicyValidation;
 
 import java.util.List;
 
-/** PodDisruptionBudgets (policy/v1): minAvailable and maxUnavailable are exclusive counts or percentages; status reset on create; generation tracking. Stateless and thread-safe. */
+/**
+ * PodDisruptionBudgets (policy/v1): minAvailable and maxUnavailable are exclusive counts or
+ * percentages; status reset on create; generation tracking. Stateless and thread-safe.
+ */
 public final class PodDisruptionBudgetStrategy implements Strategy {
     @Override
     public void prepareForCreate(ObjectNode obj) {

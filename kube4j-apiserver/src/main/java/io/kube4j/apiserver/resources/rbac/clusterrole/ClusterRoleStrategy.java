@@ -7,7 +7,10 @@ import io.kube4j.apiserver.validation.rbac.RbacValidation;
 
 import java.util.List;
 
-/** ClusterRoles (rbac.authorization.k8s.io/v1): every rule names verbs, and resources or non-resource URLs; names are path segments. Stateless and thread-safe. */
+/**
+ * ClusterRoles (rbac.authorization.k8s.io/v1): every rule names verbs, and resources or non-resource
+ * URLs; names are path segments. Stateless and thread-safe.
+ */
 public final class ClusterRoleStrategy implements Strategy {
     @Override
     public List<FieldError> validate(ObjectNode obj) {

@@ -7,7 +7,10 @@ import io.kube4j.apiserver.validation.rbac.RbacValidation;
 
 import java.util.List;
 
-/** ClusterRoleBindings (rbac.authorization.k8s.io/v1): a valid, immutable roleRef and valid subjects; names are path segments. Stateless and thread-safe. */
+/**
+ * ClusterRoleBindings (rbac.authorization.k8s.io/v1): a valid, immutable roleRef and valid subjects;
+ * names are path segments. Stateless and thread-safe.
+ */
 public final class ClusterRoleBindingStrategy implements Strategy {
     @Override
     public void applyDefaults(ObjectNode obj) {

@@ -7,7 +7,10 @@ import io.kube4j.apiserver.validation.rbac.RbacValidation;
 
 import java.util.List;
 
-/** Roles (rbac.authorization.k8s.io/v1): every rule names verbs, and resources or non-resource URLs; names are path segments. Stateless and thread-safe. */
+/**
+ * Roles (rbac.authorization.k8s.io/v1): every rule names verbs, and resources or non-resource URLs;
+ * names are path segments. Stateless and thread-safe.
+ */
 public final class RoleStrategy implements Strategy {
     @Override
     public List<FieldError> validate(ObjectNode obj) {

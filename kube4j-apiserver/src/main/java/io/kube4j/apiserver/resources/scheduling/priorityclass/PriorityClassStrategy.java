@@ -7,7 +7,10 @@ import io.kube4j.apiserver.validation.scheduling.SchedulingValidation;
 
 import java.util.List;
 
-/** PriorityClasses (scheduling.k8s.io/v1): the system- prefix is reserved, user values are capped, and value and preemptionPolicy are immutable. Stateless and thread-safe. */
+/**
+ * PriorityClasses (scheduling.k8s.io/v1): the system- prefix is reserved, user values are capped, and
+ * value and preemptionPolicy are immutable. Stateless and thread-safe.
+ */
 public final class PriorityClassStrategy implements Strategy {
     @Override
     public void applyDefaults(ObjectNode obj) {

@@ -7,7 +7,11 @@ import io.kube4j.apiserver.validation.storage.StorageValidation;
 
 import java.util.List;
 
-/** StorageClasses (storage.k8s.io/v1): a required provisioner; reclaimPolicy defaults to Delete and volumeBindingMode to Immediate; provisioner, parameters, reclaimPolicy and volumeBindingMode are immutable. Stateless and thread-safe. */
+/**
+ * StorageClasses (storage.k8s.io/v1): a required provisioner; reclaimPolicy defaults to Delete and
+ * volumeBindingMode to Immediate; provisioner, parameters, reclaimPolicy and volumeBindingMode are
+ * immutable. Stateless and thread-safe.
+ */
 public final class StorageClassStrategy implements Strategy {
     @Override
     public void applyDefaults(ObjectNode obj) {
