@@ -1,0 +1,35 @@
+package io.kube4j.apiserver.resources.policy.poddisruptionbudget;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kube4j.apimachinery.validation.FieldError;
+import io.kube4j.apiserver.registry.Strategy;
+import io.kube4j.apiserver.validation.policy.PolicyValidation;
+
+import java.util.List;
+
+/**
+ * PodDisruptionBudgets (policy/v1): minAvailable and maxUnavailable are exclusive counts or
+ * percentages; status reset on create; generation tracking. Stateless and thread-safe.
+ */
+public final class PodDisruptionBudgetStrategy implements Strategy {
+    @Override
+    public void prepareForCreate(ObjectNode obj) {
+        obj.putObject("status").put("disruptionsAllowed", 0).put("currentHealthy", 0)
+                .put("desiredHealthy", 0).put("expectedPods", 0);
+    }
+
+    @Override
+    public List<FieldError> validate(ObjectNode obj) {
+        return PolicyValidation.podDisruptionBudget(obj);
+    }
+
+    @Override
+    public boolean hasStatusSubresource() {
+        return true;
+    }
+
+    @Override
+    public boolean tracksGeneration() {
+        return true;
+    }
+}
