@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ul>
  *   <li>{@link Kube4jServer}: the shared server;</li>
  *   <li>{@link Kubectl}: kubectl with the server's admin kubeconfig, no namespace flag;</li>
- *   <li>{@link TestNamespace}: a namespace created for this one test (deleted afterwards), with a kubectl bound to it.</li>
+ *   <li>{@link TestNamespace}: a namespace created for this one test through the REST API (deleted afterwards), with a kubectl bound to it.</li>
  * </ul>
  * Thread-safe: the root store creates the server once even when classes run in parallel.
  */
@@ -48,15 +48,16 @@ public final class Kube4jExtension implements BeforeAllCallback, ParameterResolv
             return kubectl;
         }
         String name = namespaceName(extension);
-        KubectlResult created = kubectl.run("create", "namespace", name);
-        if (!created.succeeded()) {
-            throw new ParameterResolutionException("cannot create the test's namespace " + name + ":\n" + created);
+        NamespaceFixture fixture = extension.getRoot().getStore(STORE)
+                .getOrComputeIfAbsent("namespaces", key -> new NamespaceFixture(server), NamespaceFixture.class);
+        try {
+            fixture.create(name);
+        } catch (RuntimeException e) {
+            throw new ParameterResolutionException("cannot create the test's namespace " + name + ": " + e.getMessage(), e);
         }
-        TestNamespace ns = new TestNamespace(name, kubectl.inNamespace(name));
         // deleted without waiting: the next test does not depend on it, and the server finishes in the background
-        extension.getStore(STORE).put("namespace-" + name,
-                (AutoCloseable) () -> kubectl.run("delete", "namespace", name, "--wait=false", "--ignore-not-found"));
-        return ns;
+        extension.getStore(STORE).put("namespace-" + name, (AutoCloseable) () -> fixture.delete(name));
+        return new TestNamespace(name, kubectl.inNamespace(name));
     }
 
     private static Kube4jServer server(ExtensionContext context) {
