@@ -114,8 +114,8 @@ class ErrorsIT {
     void badLabelSelector(TestNamespace ns) {
         assertThat(ns.kubectl().run("get", "pods", "-l", "a in (b"))
                 .exitsWith(1)
-                .stderrContains("Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"a in (b\"",
-                        "found '', expected: ',' or ')'");
+                .printedError("Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"a in (b\","
+                        + " field selector \"\": unable to parse requirement: found '', expected: ',' or ')'");
     }
 
     @Test

@@ -15,6 +15,71 @@ import static org.assertj.core.api.Assertions.assertThat;
  * since it kills it, started on a fresh data directory and restarted on the same directory and port.
  */
 class RestartDurabilityIT {
+    private static final String DURABLE_OBJECTS = """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: durable
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: kubia-manual
+              namespace: durable
+            spec:
+              containers:
+              - image: luksa/kubia
+                name: kubia
+                ports:
+                - containerPort: 8080
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+              namespace: durable
+            data:
+              a: "1"
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: creds
+              namespace: durable
+            stringData:
+              password: s3cr3t
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: kubia
+              namespace: durable
+            spec:
+              replicas: 1
+              selector:
+                matchLabels:
+                  app: kubia
+              template:
+                metadata:
+                  labels:
+                    app: kubia
+                spec:
+                  containers:
+                  - name: kubia
+                    image: luksa/kubia
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: kubia
+              namespace: durable
+            spec:
+              selector:
+                app: kubia
+              ports:
+              - port: 80
+                targetPort: 8080
+            """;
     private Kube4jServer server;
 
     @AfterEach
@@ -29,15 +94,20 @@ class RestartDurabilityIT {
         server = Kube4jServer.startFresh("restart");
         Kubectl kubectl = Kubectl.forServer(server);
         String ns = "durable";
-        assertThat(kubectl.run("create", "namespace", ns)).succeeds();
+        // objects come from one manifest with client-side validation off: this test is about durability, so it
+        // must not depend on the OpenAPI document or on kubectl's generators (covered by other tests)
+        assertThat(kubectl.runWithStdin(DURABLE_OBJECTS, "create", "--validate=false", "-f", "-"))
+                .succeeds()
+                .printed("""
+                        namespace/durable created
+                        pod/kubia-manual created
+                        configmap/settings created
+                        secret/creds created
+                        deployment.apps/kubia created
+                        service/kubia created""");
         Kubectl k = kubectl.inNamespace(ns);
-        assertThat(k.runWithStdin(Manifests.KUBIA_MANUAL_YAML, "create", "-f", "-")).succeeds();
         assertThat(k.run("label", "po", "kubia-manual", "creation_method=manual")).succeeds();
-        assertThat(k.run("create", "configmap", "settings", "--from-literal=a=1")).succeeds();
-        assertThat(k.run("create", "secret", "generic", "creds", "--from-literal=password=s3cr3t")).succeeds();
-        assertThat(k.run("create", "deployment", "kubia", "--image=luksa/kubia")).succeeds();
         assertThat(k.run("scale", "deployment", "kubia", "--replicas=3")).succeeds();
-        assertThat(k.run("create", "service", "clusterip", "kubia", "--tcp=80:8080")).succeeds();
         assertThat(k.run("delete", "configmap", "settings")).succeeds();
         // the very last write before the crash must be durable too
         assertThat(k.run("annotate", "po", "kubia-manual", "last=write")).succeeds();
@@ -71,7 +141,8 @@ class RestartDurabilityIT {
 
         // writing goes on from where it stopped: resourceVersions keep increasing
         long lastRv = before.values().stream().mapToLong(v -> Long.parseLong(v.substring(v.indexOf(' ') + 1))).max().orElseThrow();
-        assertThat(k.run("create", "configmap", "after-restart", "--from-literal=b=2")).succeeds().printed("configmap/after-restart created");
+        assertThat(k.runWithStdin("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after-restart\n", "create", "--validate=false", "-f", "-"))
+                .succeeds().printed("configmap/after-restart created");
         String newRv = k.run("get", "cm", "after-restart", "-o", "jsonpath={.metadata.resourceVersion}").out();
         assertThat(Long.parseLong(newRv)).isGreaterThan(lastRv);
     }
@@ -80,7 +151,7 @@ class RestartDurabilityIT {
     void gracefulStopAndRestartKeepsObjects() throws Exception {
         server = Kube4jServer.startFresh("graceful");
         Kubectl kubectl = Kubectl.forServer(server).inNamespace("default");
-        assertThat(kubectl.runWithStdin(Manifests.KUBIA_MANUAL_YAML, "create", "-f", "-")).succeeds();
+        assertThat(kubectl.runWithStdin(Manifests.KUBIA_MANUAL_YAML, "create", "--validate=false", "-f", "-")).succeeds();
         String rv = kubectl.run("get", "po", "kubia-manual", "-o", "jsonpath={.metadata.resourceVersion}").out();
         server.close();
         server = server.restart();
