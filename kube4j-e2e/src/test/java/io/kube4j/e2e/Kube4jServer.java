@@ -1,0 +1,293 @@
+package io.kube4j.e2e;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code kube4j server} JVM, started from the runnable jar the reactor builds
+ * ({@code kube4j-cli/target/kube4j-all.jar}, or system property {@code kube4j.jar}).
+ *
+ * <p>The server is launched directly with the JDK that runs the tests (no shell wrapper), so
+ * {@link #pid()} is the server JVM itself and {@link #kill()} really is {@code kill -9} on it.
+ * Called by {@link Kube4jExtension} and by tests that need a private server (restart tests).
+ * Not thread-safe: one owner drives the lifecycle.
+ */
+public final class Kube4jServer implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path dataDir;
+    private final int port;
+    private final Path log;
+    private final Process process;
+    private final Thread exitHook;
+
+    private Kube4jServer(Path dataDir, int port, Path log, Process process) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+        // the JVM running the tests may die without afterAll; never leave a server behind
+        this.exitHook = new Thread(() -> stopProcess(process), "kube4j-e2e-server-stop-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(exitHook);
+    }
+
+    /** Starts a server on a fresh data directory under the e2e work directory, on a free port. */
+    public static Kube4jServer startFresh(String name) throws IOException {
+        Path dir = Files.createTempDirectory(workDir(), name + "-");
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return start(dir.resolve("data"), freePort());
+            } catch (PortTakenException e) {
+                last = e; // another process grabbed the port between our probe and the server's bind
+            }
+        }
+        throw last;
+    }
+
+    /** Starts a server on {@code dataDir} and {@code port}; returns once {@code /readyz} answers {@code ok}. */
+    public static Kube4jServer start(Path dataDir, int port) throws IOException {
+        Files.createDirectories(dataDir);
+        Path jar = serverJar();
+        String javaBinary = ProcessHandle.current().info().command()
+                .orElseThrow(() -> new IllegalStateException("cannot tell which java binary runs the tests"));
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary);
+        command.addAll(jvmArgs());
+        command.addAll(List.of("-jar", jar.toString(), "server",
+                "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--storage", "embedded"));
+        Path log = dataDir.resolveSibling("server.log");
+        Files.writeString(log, "=== " + Instant.now() + " " + String.join(" ", command) + System.lineSeparator(),
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().remove("KUBE4J_DATA_DIR");
+        Kube4jServer server = new Kube4jServer(dataDir, port, log, builder.start());
+        try {
+            server.awaitReady();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** Starts a new server on this one's data directory and port; this one must have been stopped or killed. */
+    public Kube4jServer restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("server pid " + pid() + " is still running");
+        }
+        return start(dataDir, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The admin kubeconfig the server writes at startup. */
+    public Path kubeconfig() {
+        return dataDir.resolve("kubeconfig.yaml");
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** PID of the server JVM itself (launched directly, not through a shell). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** {@code kill -9}: SIGKILL on the server JVM, then waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("server pid " + pid() + " survived SIGKILL");
+        }
+        removeExitHook();
+    }
+
+    /** Graceful stop (SIGTERM), then SIGKILL if it has not exited in time. */
+    @Override
+    public void close() {
+        stopProcess(process);
+        removeExitHook();
+    }
+
+    /** The last lines of the server's log, for failure messages. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "kube4j server pid=" + pid() + " port=" + port + " dataDir=" + dataDir;
+    }
+
+    private void removeExitHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(exitHook);
+        } catch (IllegalStateException ignored) {
+            // already shutting down: the hook runs anyway
+        }
+    }
+
+    private static void stopProcess(Process p) {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitReady() throws IOException {
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(trustAll())
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+        URI readyz = URI.create("https://127.0.0.1:" + port + "/readyz");
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        String lastProblem = "no answer yet";
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                String tail = logTail(40);
+                if (tail.contains("BindException") || tail.contains("Address already in use")) {
+                    throw new PortTakenException("port " + port + " is taken:\n" + tail);
+                }
+                throw new IOException("kube4j server exited with code " + process.exitValue()
+                        + " before becoming ready; log " + log + ":\n" + tail);
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().strip().equals("ok")
+                        && Files.exists(kubeconfig())) {
+                    return;
+                }
+                lastProblem = "HTTP " + r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                lastProblem = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + readyz, e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + readyz, e);
+            }
+        }
+        throw new IOException("kube4j server not ready after " + READY_TIMEOUT + " at " + readyz + " (" + lastProblem
+                + "); log " + log + ":\n" + logTail(40));
+    }
+
+    static Path workDir() throws IOException {
+        Path dir = Path.of(System.getProperty("kube4j.e2e.workDir",
+                Path.of(System.getProperty("java.io.tmpdir"), "kube4j-e2e").toString()));
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    private static Path serverJar() {
+        String configured = System.getProperty("kube4j.jar");
+        Path jar = configured != null ? Path.of(configured)
+                : Path.of("..", "kube4j-cli", "target", "kube4j-all.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("kube4j runnable jar not found at " + jar.toAbsolutePath()
+                    + ": build it with `mvn -o -B -pl kube4j-e2e -am verify` (kube4j-cli's package phase makes it)"
+                    + " or point -Dkube4j.jar at it");
+        }
+        return jar.toAbsolutePath().normalize();
+    }
+
+    private static List<String> jvmArgs() {
+        String configured = System.getProperty("kube4j.server.jvmArgs");
+        if (configured != null && !configured.isBlank()) {
+            return Arrays.asList(configured.trim().split("\\s+"));
+        }
+        // small and quick to start: the machine is shared, and every test class waits for startup
+        return List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xss512k", "-Xmx512m");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    private static SSLContext trustAll() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            // readiness probe only: kubectl itself verifies the server against the kubeconfig's CA
+            ctx.init(null, new TrustManager[]{new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new SecureRandom());
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final class PortTakenException extends IOException {
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+}
