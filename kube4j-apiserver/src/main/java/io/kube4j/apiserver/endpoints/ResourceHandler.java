@@ -455,9 +455,12 @@ public final class ResourceHandler {
             mode = "Warn";
         }
         if (mode.equals("Ignore")) {
+            // upstream's decoder drops fields the schema does not know
+            fieldValidation.removeUnknownFields(info, obj);
             return List.of();
         }
-        List<String> unknown = fieldValidation.unknownFields(info, obj);
+        List<String> unknown = mode.equals("Strict") ? fieldValidation.unknownFields(info, obj)
+                : fieldValidation.removeUnknownFields(info, obj);
         if (unknown.isEmpty()) {
             return List.of();
         }

@@ -437,7 +437,7 @@ public final class Store {
         meta.remove("managedFields");
         if (strategy.tracksGeneration()) {
             long gen = oldMeta.path("generation").asLong(1);
-            if (subresource == null && specChanged(next, old)) {
+            if ((subresource == null || "scale".equals(subresource)) && specChanged(next, old)) {
                 gen++;
             }
             meta.put("generation", gen);

@@ -18,6 +18,7 @@ import io.kube4j.storage.Storage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -34,90 +35,95 @@ public final class BuiltinResources {
 
     /** Every built-in resource, in discovery order (core first, then the named groups). */
     public static List<Definition> definitions() {
+        return definitions(Map.of());
+    }
+
+    /** The definitions, with {@code overrides} (keyed "group/resource") taking precedence. */
+    private static List<Definition> definitions(Map<String, Strategy> overrides) {
         List<Definition> d = new ArrayList<>();
         StrategyOptions plain = StrategyOptions.plain();
         StrategyOptions specStatus = StrategyOptions.specAndStatus();
         // core/v1
-        d.add(def(ResourceInfo.builder("", "v1", "configmaps", "ConfigMap").shortNames("cm").build(), plain));
-        d.add(def(ResourceInfo.builder("", "v1", "endpoints", "Endpoints").shortNames("ep").build(), plain));
-        d.add(def(ResourceInfo.builder("", "v1", "events", "Event").shortNames("ev").build(), plain));
-        d.add(def(ResourceInfo.builder("", "v1", "limitranges", "LimitRange").shortNames("limits").build(), plain));
-        d.add(def(ResourceInfo.builder("", "v1", "namespaces", "Namespace").shortNames("ns").clusterScoped()
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "configmaps", "ConfigMap").shortNames("cm").build(), plain));
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "endpoints", "Endpoints").shortNames("ep").build(), plain));
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "events", "Event").shortNames("ev").build(), plain));
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "limitranges", "LimitRange").shortNames("limits").build(), plain));
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "namespaces", "Namespace").shortNames("ns").clusterScoped()
                 .verbs("create", "delete", "get", "list", "patch", "update", "watch")
                 .subresources("status", "finalize").build(), new NamespaceStrategy()));
-        d.add(def(ResourceInfo.builder("", "v1", "nodes", "Node").shortNames("no").clusterScoped()
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "nodes", "Node").shortNames("no").clusterScoped()
                 .subresources("status").build(), new StrategyOptions(true, false, Strategy.NameRule.DNS1123_SUBDOMAIN,
                 o -> java.util.Map.of())));
-        d.add(def(ResourceInfo.builder("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim").shortNames("pvc")
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim").shortNames("pvc")
                 .subresources("status").build(), new StrategyOptions(true, false, Strategy.NameRule.DNS1123_SUBDOMAIN,
                 o -> java.util.Map.of())));
-        d.add(def(ResourceInfo.builder("", "v1", "persistentvolumes", "PersistentVolume").shortNames("pv")
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "persistentvolumes", "PersistentVolume").shortNames("pv")
                 .clusterScoped().subresources("status").build(), new StrategyOptions(true, false,
                 Strategy.NameRule.DNS1123_SUBDOMAIN, o -> java.util.Map.of())));
-        d.add(def(ResourceInfo.builder("", "v1", "pods", "Pod").shortNames("po").categories("all")
-                .subresources("status").build(), new StrategyOptions(true, false, Strategy.NameRule.DNS1123_SUBDOMAIN,
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "pods", "Pod").shortNames("po").categories("all")
+                .subresources("status", "binding", "eviction").build(), new StrategyOptions(true, false, Strategy.NameRule.DNS1123_SUBDOMAIN,
                 o -> java.util.Map.of())));
-        d.add(def(ResourceInfo.builder("", "v1", "podtemplates", "PodTemplate").build(), plain));
-        d.add(def(ResourceInfo.builder("", "v1", "replicationcontrollers", "ReplicationController").shortNames("rc")
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "podtemplates", "PodTemplate").build(), plain));
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "replicationcontrollers", "ReplicationController").shortNames("rc")
                 .categories("all").subresources("scale", "status").build(), specStatus));
-        d.add(def(ResourceInfo.builder("", "v1", "resourcequotas", "ResourceQuota").shortNames("quota")
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "resourcequotas", "ResourceQuota").shortNames("quota")
                 .subresources("status").build(), new StrategyOptions(true, false, Strategy.NameRule.DNS1123_SUBDOMAIN,
                 o -> java.util.Map.of())));
-        d.add(def(ResourceInfo.builder("", "v1", "secrets", "Secret").build(), plain));
-        d.add(def(ResourceInfo.builder("", "v1", "serviceaccounts", "ServiceAccount").shortNames("sa").build(), plain));
-        d.add(def(ResourceInfo.builder("", "v1", "services", "Service").shortNames("svc").categories("all")
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "secrets", "Secret").build(), plain));
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "serviceaccounts", "ServiceAccount").shortNames("sa").build(), plain));
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "services", "Service").shortNames("svc").categories("all")
                 .subresources("status").build(), new StrategyOptions(true, false, Strategy.NameRule.DNS1035_LABEL,
                 o -> java.util.Map.of())));
         // apps/v1
-        d.add(def(ResourceInfo.builder("apps", "v1", "controllerrevisions", "ControllerRevision").build(), plain));
-        d.add(def(ResourceInfo.builder("apps", "v1", "daemonsets", "DaemonSet").shortNames("ds").categories("all")
+        d.add(def(overrides, ResourceInfo.builder("apps", "v1", "controllerrevisions", "ControllerRevision").build(), plain));
+        d.add(def(overrides, ResourceInfo.builder("apps", "v1", "daemonsets", "DaemonSet").shortNames("ds").categories("all")
                 .subresources("status").build(), specStatus));
-        d.add(def(ResourceInfo.builder("apps", "v1", "deployments", "Deployment").shortNames("deploy")
+        d.add(def(overrides, ResourceInfo.builder("apps", "v1", "deployments", "Deployment").shortNames("deploy")
                 .categories("all").subresources("scale", "status").build(), specStatus));
-        d.add(def(ResourceInfo.builder("apps", "v1", "replicasets", "ReplicaSet").shortNames("rs").categories("all")
+        d.add(def(overrides, ResourceInfo.builder("apps", "v1", "replicasets", "ReplicaSet").shortNames("rs").categories("all")
                 .subresources("scale", "status").build(), specStatus));
-        d.add(def(ResourceInfo.builder("apps", "v1", "statefulsets", "StatefulSet").shortNames("sts")
+        d.add(def(overrides, ResourceInfo.builder("apps", "v1", "statefulsets", "StatefulSet").shortNames("sts")
                 .categories("all").subresources("scale", "status").build(), specStatus));
         // batch/v1
-        d.add(def(ResourceInfo.builder("batch", "v1", "cronjobs", "CronJob").shortNames("cj").categories("all")
+        d.add(def(overrides, ResourceInfo.builder("batch", "v1", "cronjobs", "CronJob").shortNames("cj").categories("all")
                 .subresources("status").build(), specStatus));
-        d.add(def(ResourceInfo.builder("batch", "v1", "jobs", "Job").categories("all").subresources("status").build(),
+        d.add(def(overrides, ResourceInfo.builder("batch", "v1", "jobs", "Job").categories("all").subresources("status").build(),
                 specStatus));
         // autoscaling/v2
-        d.add(def(ResourceInfo.builder("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler")
+        d.add(def(overrides, ResourceInfo.builder("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler")
                 .shortNames("hpa").categories("all").subresources("status").build(), specStatus));
         // networking.k8s.io/v1
-        d.add(def(ResourceInfo.builder("networking.k8s.io", "v1", "ingressclasses", "IngressClass").clusterScoped()
+        d.add(def(overrides, ResourceInfo.builder("networking.k8s.io", "v1", "ingressclasses", "IngressClass").clusterScoped()
                 .build(), plain));
-        d.add(def(ResourceInfo.builder("networking.k8s.io", "v1", "ingresses", "Ingress").shortNames("ing")
+        d.add(def(overrides, ResourceInfo.builder("networking.k8s.io", "v1", "ingresses", "Ingress").shortNames("ing")
                 .subresources("status").build(), specStatus));
-        d.add(def(ResourceInfo.builder("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy")
+        d.add(def(overrides, ResourceInfo.builder("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy")
                 .shortNames("netpol").build(), new StrategyOptions(false, true, Strategy.NameRule.DNS1123_SUBDOMAIN,
                 o -> java.util.Map.of())));
         // discovery.k8s.io/v1
-        d.add(def(ResourceInfo.builder("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice").build(), plain));
+        d.add(def(overrides, ResourceInfo.builder("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice").build(), plain));
         // coordination.k8s.io/v1
-        d.add(def(ResourceInfo.builder("coordination.k8s.io", "v1", "leases", "Lease").build(), plain));
+        d.add(def(overrides, ResourceInfo.builder("coordination.k8s.io", "v1", "leases", "Lease").build(), plain));
         // rbac.authorization.k8s.io/v1
-        d.add(def(ResourceInfo.builder("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding")
+        d.add(def(overrides, ResourceInfo.builder("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding")
                 .clusterScoped().build(), plain.withNameRule(Strategy.NameRule.PATH_SEGMENT)));
-        d.add(def(ResourceInfo.builder("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole")
+        d.add(def(overrides, ResourceInfo.builder("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole")
                 .clusterScoped().build(), plain.withNameRule(Strategy.NameRule.PATH_SEGMENT)));
-        d.add(def(ResourceInfo.builder("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding").build(),
+        d.add(def(overrides, ResourceInfo.builder("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding").build(),
                 plain.withNameRule(Strategy.NameRule.PATH_SEGMENT)));
-        d.add(def(ResourceInfo.builder("rbac.authorization.k8s.io", "v1", "roles", "Role").build(),
+        d.add(def(overrides, ResourceInfo.builder("rbac.authorization.k8s.io", "v1", "roles", "Role").build(),
                 plain.withNameRule(Strategy.NameRule.PATH_SEGMENT)));
         // storage.k8s.io/v1
-        d.add(def(ResourceInfo.builder("storage.k8s.io", "v1", "storageclasses", "StorageClass").shortNames("sc")
+        d.add(def(overrides, ResourceInfo.builder("storage.k8s.io", "v1", "storageclasses", "StorageClass").shortNames("sc")
                 .clusterScoped().build(), plain));
         // policy/v1
-        d.add(def(ResourceInfo.builder("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget").shortNames("pdb")
+        d.add(def(overrides, ResourceInfo.builder("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget").shortNames("pdb")
                 .subresources("status").build(), specStatus));
         // scheduling.k8s.io/v1
-        d.add(def(ResourceInfo.builder("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass")
+        d.add(def(overrides, ResourceInfo.builder("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass")
                 .shortNames("pc").clusterScoped().build(), plain));
         // apiextensions.k8s.io/v1
-        d.add(def(ResourceInfo.builder("apiextensions.k8s.io", "v1", "customresourcedefinitions",
+        d.add(def(overrides, ResourceInfo.builder("apiextensions.k8s.io", "v1", "customresourcedefinitions",
                 "CustomResourceDefinition").shortNames("crd", "crds").clusterScoped().subresources("status").build(),
                 specStatus));
         return d;
@@ -127,7 +133,6 @@ public final class BuiltinResources {
     private static final java.util.Map<String, TableConvertor> TABLES = new java.util.HashMap<>();
 
     static {
-        STRATEGIES.putAll(CoreStrategies.all());
         STRATEGIES.putAll(GroupStrategies.all());
         TABLES.putAll(Tables.all());
     }
@@ -136,16 +141,18 @@ public final class BuiltinResources {
      * A definition with the strategy and table registered for {@code group/resource}, or the given
      * fallback strategy and the default table.
      */
-    private static Definition def(ResourceInfo info, Strategy fallback) {
+    private static Definition def(Map<String, Strategy> overrides, ResourceInfo info, Strategy fallback) {
         String key = info.group() + "/" + info.resource();
-        return new Definition(info, STRATEGIES.getOrDefault(key, fallback),
+        Strategy s = overrides.getOrDefault(key, STRATEGIES.getOrDefault(key, fallback));
+        return new Definition(info, s,
                 TABLES.getOrDefault(key, DefaultTableConvertor.INSTANCE));
     }
 
     /** Creates a store for every definition and adds it to {@code registry}. */
-    public static void register(Registry registry, Storage storage, CacheRouter router, Clock clock, Random random) {
+    public static void register(Registry registry, Storage storage, CacheRouter router, Clock clock, Random random,
+                                String serviceCidr) {
         List<AdmissionPlugin> admission = List.of(new NamespaceLifecycle(registry));
-        for (Definition d : definitions()) {
+        for (Definition d : definitions(CoreStrategies.all(registry, serviceCidr, clock))) {
             registry.add(new Store(d.info(), d.strategy(), storage, router, clock, admission, random), d.table());
         }
     }

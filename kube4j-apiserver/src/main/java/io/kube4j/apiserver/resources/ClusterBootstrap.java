@@ -7,6 +7,8 @@ import io.kube4j.apimachinery.json.Json;
 import io.kube4j.apiserver.registry.Registry;
 import io.kube4j.apiserver.registry.Store;
 import io.kube4j.apiserver.registry.WriteOptions;
+import io.kube4j.apiserver.resources.core.event.EventExpiry;
+import io.kube4j.apiserver.resources.core.event.EventStrategy;
 import io.kube4j.apiserver.resources.core.namespace.NamespaceFinalizer;
 import io.kube4j.apiserver.server.ApiServerOptions;
 import org.slf4j.Logger;
@@ -25,6 +27,7 @@ public final class ClusterBootstrap implements AutoCloseable {
     private final Registry registry;
     private final ApiServerOptions options;
     private NamespaceFinalizer finalizer;
+    private EventExpiry eventExpiry;
 
     public ClusterBootstrap(Registry registry, ApiServerOptions options) {
         this.registry = registry;
@@ -62,6 +65,8 @@ public final class ClusterBootstrap implements AutoCloseable {
         createIfMissing(registry.store("", "services"), "default", svc);
         finalizer = new NamespaceFinalizer(registry);
         finalizer.start();
+        eventExpiry = new EventExpiry(registry.store("", "events"), options.clock(), EventStrategy.TTL);
+        eventExpiry.start();
     }
 
     private static void createIfMissing(Store store, String ns, ObjectNode obj) {
@@ -88,6 +93,9 @@ public final class ClusterBootstrap implements AutoCloseable {
     public void close() {
         if (finalizer != null) {
             finalizer.close();
+        }
+        if (eventExpiry != null) {
+            eventExpiry.close();
         }
     }
 }

@@ -34,14 +34,6 @@ final class CoreStrategies {
     private CoreStrategies() {
     }
 
-    /**
-     * The strategies without a registry: service allocation then only knows what this process
-     * allocated. Kept for callers not yet passing a registry; prefer
-     * {@link #all(Registry, String, Clock)}.
-     */
-    static Map<String, Strategy> all() {
-        return build(null, ApiServerOptions.DEFAULT_SERVICE_CIDR, Clock.systemUTC());
-    }
 
     /**
      * The strategies. {@code registry} may still be empty when this is called: the service

@@ -34,6 +34,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import org.slf4j.Logger;
@@ -88,7 +89,7 @@ public final class ApiServer implements AutoCloseable {
                 : new SqliteStorage(options.dataDir().resolve("db"));
         router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
         registry = new Registry();
-        BuiltinResources.register(registry, storage, router, options.clock(), new Random());
+        BuiltinResources.register(registry, storage, router, options.clock(), new Random(), options.serviceCidr());
         router.start();
         bootstrap = new ClusterBootstrap(registry, options);
         bootstrap.run();
@@ -173,6 +174,15 @@ public final class ApiServer implements AutoCloseable {
             certs = null;
         }
         final List<Certificate> peer = certs;
+        if (req.canUpgradeToWebSocket()) {
+            // clients such as fabric8 watch over WebSocket
+            req.toWebSocket().onComplete(ar -> {
+                if (ar.succeeded()) {
+                    workers.execute(() -> dispatch(req, new byte[0], peer, ar.result()));
+                }
+            });
+            return;
+        }
         String len = req.getHeader("Content-Length");
         if (len != null) {
             try {
@@ -199,7 +209,7 @@ public final class ApiServer implements AutoCloseable {
         });
         req.endHandler(v -> {
             if (!over[0]) {
-                workers.execute(() -> dispatch(req, body.getBytes(), peer));
+                workers.execute(() -> dispatch(req, body.getBytes(), peer, null));
             }
         });
     }
@@ -210,11 +220,11 @@ public final class ApiServer implements AutoCloseable {
                 .end(Buffer.buffer(Json.bytes(e.toStatus())));
     }
 
-    private void dispatch(HttpServerRequest req, byte[] body, List<Certificate> peer) {
+    private void dispatch(HttpServerRequest req, byte[] body, List<Certificate> peer, ServerWebSocket ws) {
         long start = System.nanoTime();
         String path = req.path();
         UserInfo user = authenticator.authenticate(peer, req.getHeader("Authorization"));
-        VertxExchange ex = new VertxExchange(req, body, user);
+        VertxExchange ex = new VertxExchange(req, body, user, ws);
         RequestInfo ri = null;
         String verb = req.method().name();
         String resource = "";
