@@ -43,10 +43,10 @@ class ApplyPatchReplaceIT {
     void replaceFromAnEditedFile(TestNamespace ns) {
         Path file = Manifests.write(dir, "pod.yaml", Manifests.pod("replaced"));
         assertThat(ns.kubectl().run("create", "-f", file.toString())).succeeds().printed("pod/replaced created");
-        Manifests.write(dir, "pod.yaml", Manifests.pod("replaced").replace("image: luksa/kubia", "image: luksa/kubia:v2"));
+        Manifests.write(dir, "pod.yaml", Manifests.pod("replaced").replace("image: luksa/kubia", "image: luksa/kubia:latest"));
         assertThat(ns.kubectl().run("replace", "-f", file.toString())).succeeds().printed("pod/replaced replaced");
         assertThat(ns.kubectl().run("get", "po", "replaced", "-o", "jsonpath={.spec.containers[0].image}"))
-                .succeeds().printed("luksa/kubia:v2");
+                .succeeds().printed("luksa/kubia:latest");
     }
 
     @Test
@@ -102,6 +102,6 @@ class ApplyPatchReplaceIT {
         assertThat(ns.kubectl().run("patch", "pod", "tested", "--type", "json",
                 "-p", "[{\"op\":\"test\",\"path\":\"/metadata/name\",\"value\":\"other\"}]"))
                 .exitsWith(1)
-                .stderrContains("Error from server");
+                .stderrContains("The request is invalid: the server rejected our request due to an error in our request");
     }
 }

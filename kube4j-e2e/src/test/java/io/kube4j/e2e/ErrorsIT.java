@@ -89,7 +89,9 @@ class ErrorsIT {
                 metadata:
                   name: x
                 """;
-        assertThat(ns.kubectl().runWithStdin(obj, "create", "-f", "-"))
+        // client-side validation of an unknown kind needs /openapi/v2 in protobuf, which kube4j does not serve
+        // yet (docs/compatibility.md); without it kubectl reaches the REST mapping, as upstream does
+        assertThat(ns.kubectl().runWithStdin(obj, "create", "--validate=false", "-f", "-"))
                 .exitsWith(1)
                 .stderrContains("resource mapping not found for name: \"x\" namespace: \"\" from \"STDIN\": no matches for kind \"Poddd\" in version \"v1\"");
     }

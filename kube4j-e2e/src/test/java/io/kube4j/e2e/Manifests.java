@@ -44,7 +44,7 @@ public final class Manifests {
     /** A kubia pod named {@code name} with {@code labels} (kubia-manual-with-labels.yaml when labels are creation_method/env). */
     public static String pod(String name, Map<String, String> labels) {
         String labelBlock = labels.isEmpty() ? "" : "  labels:\n" + labels.entrySet().stream()
-                .map(e -> "    " + e.getKey() + ": " + e.getValue() + "\n").collect(Collectors.joining());
+                .map(e -> "    " + e.getKey() + ": \"" + e.getValue() + "\"\n").collect(Collectors.joining());
         return """
                 apiVersion: v1
                 kind: Pod

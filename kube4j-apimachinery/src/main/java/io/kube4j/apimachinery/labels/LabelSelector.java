@@ -288,7 +288,7 @@ public final class LabelSelector {
                         pos++;
                         break;
                     }
-                    throw error("found '" + (pos < s.length() ? String.valueOf(s.charAt(pos)) : "") + "', expected: ',', ')' or identifier");
+                    throw error("found '" + (pos < s.length() ? String.valueOf(s.charAt(pos)) : "") + "', expected: ',' or ')'");
                 }
                 values.addAll(set);
             } else {

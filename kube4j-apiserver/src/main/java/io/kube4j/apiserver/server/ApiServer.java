@@ -77,6 +77,7 @@ public final class ApiServer implements AutoCloseable {
     private HttpServer http;
     private ClusterBootstrap bootstrap;
     private volatile boolean ready;
+    private volatile java.util.concurrent.CompletableFuture<Void> coreStarted;
 
     public ApiServer(ApiServerOptions options) {
         this.options = options;
@@ -85,18 +86,14 @@ public final class ApiServer implements AutoCloseable {
     /** Opens storage, loads the caches, bootstraps the cluster and starts listening. */
     public ApiServer start() throws Exception {
         long t0 = System.nanoTime();
-        storage = options.storage().equals("memory") ? new MemoryStorage()
-                : new SqliteStorage(options.dataDir().resolve("db"));
-        router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
-        registry = new Registry();
-        BuiltinResources.register(registry, storage, router, options.clock(), new Random(), options.serviceCidr());
-        router.start();
-        bootstrap = new ClusterBootstrap(registry, options);
-        bootstrap.run();
-        discovery = new Discovery(registry);
-        openApi = new OpenApi(registry);
-        handler = new ResourceHandler(registry, openApi.fieldValidation(), BuiltinResources.patcher(openApi),
-                options.clock(), 60_000);
+        // storage, caches and bootstrap load while TLS and the HTTP server come up
+        java.util.concurrent.CompletableFuture<Void> core = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                startCore();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, workers);
         authenticator = new Authenticator(options.tokenAuthFile() == null ? TokenFile.empty()
                 : TokenFile.load(options.tokenAuthFile()));
         pki = ClusterPki.loadOrCreate(options.dataDir().resolve("tls"), servingSans());
@@ -116,11 +113,35 @@ public final class ApiServer implements AutoCloseable {
                 .setCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024);
         http = vertx.createHttpServer(ho).requestHandler(this::onRequest);
-        http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        coreStarted = core;
+        try {
+            // requests that arrive before the core is up wait for it in dispatch()
+            http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            core.get(120, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            close();
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
         ready = true;
         LOG.info("API server listening address={} port={} storage={} startupMillis={}", options.bindAddress(),
                 http.actualPort(), options.storage(), (System.nanoTime() - t0) / 1_000_000);
         return this;
+    }
+
+    /** Opens storage, loads the caches, bootstraps the cluster and builds the request handler. */
+    private void startCore() throws Exception {
+        storage = options.storage().equals("memory") ? new MemoryStorage()
+                : new SqliteStorage(options.dataDir().resolve("db"));
+        router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
+        registry = new Registry();
+        BuiltinResources.register(registry, storage, router, options.clock(), new Random(), options.serviceCidr());
+        router.start();
+        bootstrap = new ClusterBootstrap(registry, options);
+        bootstrap.run();
+        discovery = new Discovery(registry);
+        openApi = new OpenApi(registry);
+        handler = new ResourceHandler(registry, openApi.fieldValidation(), BuiltinResources.patcher(openApi),
+                options.clock(), 60_000);
     }
 
     private List<String> servingSans() {
@@ -223,6 +244,14 @@ public final class ApiServer implements AutoCloseable {
     private void dispatch(HttpServerRequest req, byte[] body, List<Certificate> peer, ServerWebSocket ws) {
         long start = System.nanoTime();
         String path = req.path();
+        if (!ready && !isPublic(path)) {
+            try {
+                coreStarted.get(120, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                req.response().setStatusCode(503).end();
+                return;
+            }
+        }
         UserInfo user = authenticator.authenticate(peer, req.getHeader("Authorization"));
         VertxExchange ex = new VertxExchange(req, body, user, ws);
         RequestInfo ri = null;
