@@ -120,7 +120,8 @@ public final class ResourceHandler {
         list.set("metadata", meta);
         ArrayNode items = list.putArray("items");
         for (ObjectNode o : r.items()) {
-            items.add(target.kind() == MediaTypes.Kind.PARTIAL_METADATA_LIST ? partial(o, target.version()) : o);
+            items.add(target.kind() == MediaTypes.Kind.PARTIAL_METADATA_LIST ? partial(o, target.version())
+                    : entry.store().served(o));
         }
         send(ex, 200, target, list, List.of());
     }
@@ -223,6 +224,11 @@ public final class ResourceHandler {
                     ObjectNode ev = Json.object();
                     ev.put("type", e.type().name());
                     ev.set("object", t);
+                    chunk = line(ev);
+                } else if (entry.store().converter() != null) {
+                    ObjectNode ev = Json.object();
+                    ev.put("type", e.type().name());
+                    ev.set("object", entry.store().served(e.object()));
                     chunk = line(ev);
                 } else {
                     chunk = eventJson(e);
@@ -388,7 +394,7 @@ public final class ResourceHandler {
         list.put("apiVersion", entry.info().apiVersion());
         list.putObject("metadata").put("resourceVersion", Long.toString(entry.store().currentRevision()));
         ArrayNode items = list.putArray("items");
-        deleted.forEach(items::add);
+        deleted.forEach(o -> items.add(entry.store().served(o)));
         ex.respond(200, MediaTypes.JSON, Json.bytes(list), Map.of());
     }
 
@@ -584,7 +590,7 @@ public final class ResourceHandler {
         } else if (target.kind() == MediaTypes.Kind.PARTIAL_METADATA) {
             send(ex, status, target, partial(obj, target.version()), warnings);
         } else {
-            send(ex, status, target, obj, warnings);
+            send(ex, status, target, entry.store().served(obj), warnings);
         }
     }
 

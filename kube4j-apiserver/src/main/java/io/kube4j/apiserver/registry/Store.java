@@ -53,9 +53,22 @@ public final class Store {
     private final String prefix;
     private final Random random;
     private final Set<String> selectableFields;
+    private final ResourceInfo storageInfo;
+    private final VersionConverter converter;
 
     public Store(ResourceInfo info, Strategy strategy, Storage storage, CacheRouter router, Clock clock,
                  List<AdmissionPlugin> admission, Random random) {
+        this(info, strategy, storage, router, clock, admission, random, null, null);
+    }
+
+    /**
+     * A store that serves {@code info} from objects stored as {@code storageInfo}, converting with
+     * {@code converter}; {@code strategy} is the storage version's. Reads ({@link #get}, {@link #list},
+     * {@link #watch}) return stored objects: callers convert with {@link #converter()} for output.
+     * Writes take objects in the served version.
+     */
+    public Store(ResourceInfo info, Strategy strategy, Storage storage, CacheRouter router, Clock clock,
+                 List<AdmissionPlugin> admission, Random random, ResourceInfo storageInfo, VersionConverter converter) {
         this.info = info;
         this.strategy = strategy;
         this.storage = storage;
@@ -63,7 +76,10 @@ public final class Store {
         this.clock = clock;
         this.admission = admission;
         this.random = random;
-        this.prefix = "/registry/" + (info.group().isEmpty() ? "core" : info.group()) + "/" + info.resource() + "/";
+        this.storageInfo = storageInfo == null ? info : storageInfo;
+        this.converter = converter;
+        this.prefix = "/registry/" + (this.storageInfo.group().isEmpty() ? "core" : this.storageInfo.group()) + "/"
+                + this.storageInfo.resource() + "/";
         this.cache = router.register(prefix, 4096);
         Set<String> fields = new HashSet<>(Set.of("metadata.name", "metadata.namespace"));
         fields.addAll(strategy.selectableFields(Json.object()).keySet());
@@ -76,6 +92,16 @@ public final class Store {
 
     public Strategy strategy() {
         return strategy;
+    }
+
+    /** The converter from stored objects to the served version, or null when they are the same. */
+    public VersionConverter converter() {
+        return converter;
+    }
+
+    /** A stored object in the served version (the object itself when no conversion applies). */
+    public ObjectNode served(ObjectNode stored) {
+        return converter == null || stored == null ? stored : converter.fromStorage(stored);
     }
 
     public String key(String namespace, String name) {
@@ -206,7 +232,8 @@ public final class Store {
 
     // ---------------------------------------------------------------- writes
 
-    public ObjectNode create(String namespace, ObjectNode obj, WriteOptions opts) {
+    public ObjectNode create(String namespace, ObjectNode served, WriteOptions opts) {
+        ObjectNode obj = converter == null ? served : converter.toStorage(served);
         ObjectNode meta = Json.with(obj, "metadata");
         String ns = info.namespaced() ? namespace : null;
         checkNamespace(meta, ns);
@@ -289,7 +316,8 @@ public final class Store {
      * Replaces an object (PUT). {@code subresource} is null for the main resource or "status".
      * The body's resourceVersion, when set, must match the stored one.
      */
-    public UpdateResult update(String namespace, String name, ObjectNode obj, String subresource, WriteOptions opts) {
+    public UpdateResult update(String namespace, String name, ObjectNode served, String subresource, WriteOptions opts) {
+        ObjectNode obj = converter == null ? served : converter.toStorage(served);
         ObjectNode meta = Json.with(obj, "metadata");
         String ns = info.namespaced() ? namespace : null;
         checkNamespace(meta, ns);
@@ -304,7 +332,7 @@ public final class Store {
         if (current == null) {
             if (subresource == null && strategy.allowCreateOnUpdate()) {
                 meta.remove("resourceVersion");
-                return new UpdateResult(create(namespace, obj, opts), true);
+                return new UpdateResult(create(namespace, served, opts), true);
             }
             throw notFound(name);
         }
@@ -314,7 +342,7 @@ public final class Store {
                     "must be specified for an update")));
         }
         long expected = rv == null || rv.isEmpty() ? -1 : parseRv(rv);
-        ObjectNode result = guaranteedUpdate(ns, name, subresource, opts, old -> obj, expected);
+        ObjectNode result = storageUpdate(ns, name, subresource, opts, old -> obj, expected);
         return new UpdateResult(result, false);
     }
 
@@ -327,6 +355,14 @@ public final class Store {
      */
     public ObjectNode guaranteedUpdate(String namespace, String name, String subresource, WriteOptions opts,
                                        UnaryOperator<ObjectNode> mutate, long expectedRv) {
+        UnaryOperator<ObjectNode> m = converter == null ? mutate
+                : old -> converter.toStorage(mutate.apply(converter.fromStorage(old)));
+        return storageUpdate(namespace, name, subresource, opts, m, expectedRv);
+    }
+
+    /** {@link #guaranteedUpdate} on objects in the storage version. */
+    private ObjectNode storageUpdate(String namespace, String name, String subresource, WriteOptions opts,
+                                     UnaryOperator<ObjectNode> mutate, long expectedRv) {
         String ns = info.namespaced() ? namespace : null;
         String key = key(ns, name);
         while (true) {

@@ -10,6 +10,9 @@ import io.kube4j.apiserver.registry.ResourceInfo;
 import io.kube4j.apiserver.registry.Store;
 import io.kube4j.apiserver.registry.Strategy;
 import io.kube4j.apiserver.registry.StrategyOptions;
+import io.kube4j.apiserver.registry.VersionConverter;
+import io.kube4j.apiserver.resources.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerV1Converter;
+import io.kube4j.apiserver.resources.events.event.EventsV1Converter;
 import io.kube4j.apiserver.registry.cache.CacheRouter;
 import io.kube4j.apiserver.resources.admission.NamespaceLifecycle;
 import io.kube4j.apiserver.resources.core.namespace.NamespaceStrategy;
@@ -30,7 +33,12 @@ public final class BuiltinResources {
     }
 
     /** A resource waiting to be registered: its info, strategy and table. */
-    public record Definition(ResourceInfo info, Strategy strategy, TableConvertor table) {
+    public record Definition(ResourceInfo info, Strategy strategy, TableConvertor table, ResourceInfo storageInfo,
+                             VersionConverter converter) {
+        /** The same resource served at another version, stored as this one and converted by {@code c}. */
+        Definition servedAs(ResourceInfo served, VersionConverter c) {
+            return new Definition(served, strategy, table, info, c);
+        }
     }
 
     /** Every built-in resource, in discovery order (core first, then the named groups). */
@@ -46,7 +54,8 @@ public final class BuiltinResources {
         // core/v1
         d.add(def(overrides, ResourceInfo.builder("", "v1", "configmaps", "ConfigMap").shortNames("cm").build(), plain));
         d.add(def(overrides, ResourceInfo.builder("", "v1", "endpoints", "Endpoints").shortNames("ep").build(), plain));
-        d.add(def(overrides, ResourceInfo.builder("", "v1", "events", "Event").shortNames("ev").build(), plain));
+        Definition coreEvents = def(overrides, ResourceInfo.builder("", "v1", "events", "Event").shortNames("ev").build(), plain);
+        d.add(coreEvents);
         d.add(def(overrides, ResourceInfo.builder("", "v1", "limitranges", "LimitRange").shortNames("limits").build(), plain));
         d.add(def(overrides, ResourceInfo.builder("", "v1", "namespaces", "Namespace").shortNames("ns").clusterScoped()
                 .verbs("create", "delete", "get", "list", "patch", "update", "watch")
@@ -89,9 +98,12 @@ public final class BuiltinResources {
                 .subresources("status").build(), specStatus));
         d.add(def(overrides, ResourceInfo.builder("batch", "v1", "jobs", "Job").categories("all").subresources("status").build(),
                 specStatus));
-        // autoscaling/v2
-        d.add(def(overrides, ResourceInfo.builder("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler")
-                .shortNames("hpa").categories("all").subresources("status").build(), specStatus));
+        // autoscaling/v2, and autoscaling/v1 stored as v2
+        Definition hpa = def(overrides, ResourceInfo.builder("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler")
+                .shortNames("hpa").categories("all").subresources("status").build(), specStatus);
+        d.add(hpa);
+        d.add(hpa.servedAs(ResourceInfo.builder("autoscaling", "v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler")
+                .shortNames("hpa").categories("all").subresources("status").build(), new HorizontalPodAutoscalerV1Converter()));
         // networking.k8s.io/v1
         d.add(def(overrides, ResourceInfo.builder("networking.k8s.io", "v1", "ingressclasses", "IngressClass").clusterScoped()
                 .build(), plain));
@@ -102,6 +114,9 @@ public final class BuiltinResources {
                 o -> java.util.Map.of())));
         // discovery.k8s.io/v1
         d.add(def(overrides, ResourceInfo.builder("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice").build(), plain));
+        // events.k8s.io/v1, stored as core/v1 events
+        d.add(coreEvents.servedAs(ResourceInfo.builder("events.k8s.io", "v1", "events", "Event").shortNames("ev").build(),
+                new EventsV1Converter()));
         // coordination.k8s.io/v1
         d.add(def(overrides, ResourceInfo.builder("coordination.k8s.io", "v1", "leases", "Lease").build(), plain));
         // rbac.authorization.k8s.io/v1
@@ -145,7 +160,7 @@ public final class BuiltinResources {
         String key = info.group() + "/" + info.resource();
         Strategy s = overrides.getOrDefault(key, STRATEGIES.getOrDefault(key, fallback));
         return new Definition(info, s,
-                TABLES.getOrDefault(key, DefaultTableConvertor.INSTANCE));
+                TABLES.getOrDefault(key, DefaultTableConvertor.INSTANCE), null, null);
     }
 
     /** Creates a store for every definition and adds it to {@code registry}. */
@@ -153,7 +168,8 @@ public final class BuiltinResources {
                                 String serviceCidr) {
         List<AdmissionPlugin> admission = List.of(new NamespaceLifecycle(registry));
         for (Definition d : definitions(CoreStrategies.all(registry, serviceCidr, clock))) {
-            registry.add(new Store(d.info(), d.strategy(), storage, router, clock, admission, random), d.table());
+            registry.add(new Store(d.info(), d.strategy(), storage, router, clock, admission, random, d.storageInfo(),
+                    d.converter()), d.table());
         }
     }
 
