@@ -2,7 +2,8 @@ package io.kube4j.apiserver.resources.apiextensions.customresourcedefinition;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.validation.FieldError;
-import io.kube4j.apiserver.registry.Strategy;
+import io.kube4j.apiserver.registry.SpecStatusStrategy;
+
 import io.kube4j.apiserver.validation.apiextensions.CrdValidation;
 
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.List;
  * exactly one storage version, names and scope checked; status starts with the stored version and
  * keeps every storage version used since. Stateless and thread-safe.
  */
-public final class CustomResourceDefinitionStrategy implements Strategy {
+public final class CustomResourceDefinitionStrategy implements SpecStatusStrategy {
     @Override
     public void applyDefaults(ObjectNode obj) {
         CrdValidation.defaults(obj);
@@ -41,13 +42,4 @@ public final class CustomResourceDefinitionStrategy implements Strategy {
         return CrdValidation.crdUpdate(obj, old);
     }
 
-    @Override
-    public boolean hasStatusSubresource() {
-        return true;
-    }
-
-    @Override
-    public boolean tracksGeneration() {
-        return true;
-    }
 }

@@ -3,7 +3,8 @@ package io.kube4j.apiserver.resources.apps.daemonset;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.json.Json;
 import io.kube4j.apimachinery.validation.FieldError;
-import io.kube4j.apiserver.registry.Strategy;
+import io.kube4j.apiserver.registry.SpecStatusStrategy;
+
 import io.kube4j.apiserver.validation.apps.AppsDefaults;
 import io.kube4j.apiserver.validation.apps.AppsValidation;
 import io.kube4j.apiserver.validation.shared.CommonRules;
@@ -15,7 +16,7 @@ import java.util.List;
  * generation kept in the {@code deprecated.daemonset.template.generation} annotation (apps/v1 has no
  * field for it): 1 on create, bumped when the pod template changes. Stateless and thread-safe.
  */
-public final class DaemonSetStrategy implements Strategy {
+public final class DaemonSetStrategy implements SpecStatusStrategy {
     public static final String TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
 
     @Override
@@ -67,13 +68,4 @@ public final class DaemonSetStrategy implements Strategy {
         return AppsValidation.daemonSetUpdate(obj, old);
     }
 
-    @Override
-    public boolean hasStatusSubresource() {
-        return true;
-    }
-
-    @Override
-    public boolean tracksGeneration() {
-        return true;
-    }
 }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.json.Json;
 import io.kube4j.apimachinery.validation.FieldError;
-import io.kube4j.apiserver.registry.Strategy;
+import io.kube4j.apiserver.registry.SpecStatusStrategy;
+
 import io.kube4j.apiserver.validation.apps.AppsDefaults;
 import io.kube4j.apiserver.validation.apps.AppsValidation;
 
@@ -15,7 +16,7 @@ import java.util.Objects;
  * Deployments (apps/v1): defaults, status owned by the status subresource and emptied on create,
  * generation bumped on spec or annotation changes, selector immutable. Stateless and thread-safe.
  */
-public final class DeploymentStrategy implements Strategy {
+public final class DeploymentStrategy implements SpecStatusStrategy {
     @Override
     public void applyDefaults(ObjectNode obj) {
         AppsDefaults.deployment(obj);
@@ -48,13 +49,4 @@ public final class DeploymentStrategy implements Strategy {
         return AppsValidation.deploymentUpdate(obj, old);
     }
 
-    @Override
-    public boolean hasStatusSubresource() {
-        return true;
-    }
-
-    @Override
-    public boolean tracksGeneration() {
-        return true;
-    }
 }

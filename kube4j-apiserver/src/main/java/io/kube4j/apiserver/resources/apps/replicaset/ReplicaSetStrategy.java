@@ -2,7 +2,8 @@ package io.kube4j.apiserver.resources.apps.replicaset;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.validation.FieldError;
-import io.kube4j.apiserver.registry.Strategy;
+import io.kube4j.apiserver.registry.SpecStatusStrategy;
+
 import io.kube4j.apiserver.validation.apps.AppsDefaults;
 import io.kube4j.apiserver.validation.apps.AppsValidation;
 
@@ -13,7 +14,7 @@ import java.util.Map;
  * ReplicaSets (apps/v1): defaults, status reset on create, generation tracking, selector immutable,
  * and the {@code status.replicas} field selector. Stateless and thread-safe.
  */
-public final class ReplicaSetStrategy implements Strategy {
+public final class ReplicaSetStrategy implements SpecStatusStrategy {
     @Override
     public void applyDefaults(ObjectNode obj) {
         AppsDefaults.replicaSet(obj);
@@ -32,16 +33,6 @@ public final class ReplicaSetStrategy implements Strategy {
     @Override
     public List<FieldError> validateUpdate(ObjectNode obj, ObjectNode old) {
         return AppsValidation.replicaSetUpdate(obj, old);
-    }
-
-    @Override
-    public boolean hasStatusSubresource() {
-        return true;
-    }
-
-    @Override
-    public boolean tracksGeneration() {
-        return true;
     }
 
     @Override

@@ -2,7 +2,8 @@ package io.kube4j.apiserver.resources.apps.statefulset;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.validation.FieldError;
-import io.kube4j.apiserver.registry.Strategy;
+import io.kube4j.apiserver.registry.SpecStatusStrategy;
+
 import io.kube4j.apiserver.validation.apps.AppsDefaults;
 import io.kube4j.apiserver.validation.apps.AppsValidation;
 
@@ -12,7 +13,7 @@ import java.util.List;
  * StatefulSets (apps/v1): defaults, status reset on create, generation tracking, DNS-label names,
  * and the rule that only some spec fields may change. Stateless and thread-safe.
  */
-public final class StatefulSetStrategy implements Strategy {
+public final class StatefulSetStrategy implements SpecStatusStrategy {
     @Override
     public void applyDefaults(ObjectNode obj) {
         AppsDefaults.statefulSet(obj);
@@ -32,16 +33,6 @@ public final class StatefulSetStrategy implements Strategy {
     @Override
     public List<FieldError> validateUpdate(ObjectNode obj, ObjectNode old) {
         return AppsValidation.statefulSetUpdate(obj, old);
-    }
-
-    @Override
-    public boolean hasStatusSubresource() {
-        return true;
-    }
-
-    @Override
-    public boolean tracksGeneration() {
-        return true;
     }
 
     @Override

@@ -2,7 +2,8 @@ package io.kube4j.apiserver.resources.autoscaling.horizontalpodautoscaler;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.validation.FieldError;
-import io.kube4j.apiserver.registry.Strategy;
+import io.kube4j.apiserver.registry.SpecStatusStrategy;
+
 import io.kube4j.apiserver.validation.autoscaling.AutoscalingValidation;
 
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  * HorizontalPodAutoscalers (autoscaling/v2): defaults (minReplicas 1, 80% CPU), scaleTargetRef,
  * replica bounds and metrics validated as upstream; status reset on create. Stateless and thread-safe.
  */
-public final class HorizontalPodAutoscalerStrategy implements Strategy {
+public final class HorizontalPodAutoscalerStrategy implements SpecStatusStrategy {
     @Override
     public void applyDefaults(ObjectNode obj) {
         AutoscalingValidation.defaults(obj);
@@ -27,13 +28,4 @@ public final class HorizontalPodAutoscalerStrategy implements Strategy {
         return AutoscalingValidation.hpa(obj);
     }
 
-    @Override
-    public boolean hasStatusSubresource() {
-        return true;
-    }
-
-    @Override
-    public boolean tracksGeneration() {
-        return true;
-    }
 }

@@ -2,7 +2,8 @@ package io.kube4j.apiserver.resources.batch.cronjob;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.validation.FieldError;
-import io.kube4j.apiserver.registry.Strategy;
+import io.kube4j.apiserver.registry.SpecStatusStrategy;
+
 import io.kube4j.apiserver.validation.batch.BatchDefaults;
 import io.kube4j.apiserver.validation.batch.BatchValidation;
 
@@ -13,7 +14,7 @@ import java.util.List;
  * {@link io.kube4j.apimachinery.cron.CronSchedule}), status reset on create and generation
  * tracking. Stateless and thread-safe.
  */
-public final class CronJobStrategy implements Strategy {
+public final class CronJobStrategy implements SpecStatusStrategy {
     @Override
     public void applyDefaults(ObjectNode obj) {
         BatchDefaults.cronJob(obj);
@@ -34,13 +35,4 @@ public final class CronJobStrategy implements Strategy {
         return BatchValidation.cronJobUpdate(obj, old);
     }
 
-    @Override
-    public boolean hasStatusSubresource() {
-        return true;
-    }
-
-    @Override
-    public boolean tracksGeneration() {
-        return true;
-    }
 }

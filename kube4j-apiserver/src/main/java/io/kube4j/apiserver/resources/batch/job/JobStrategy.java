@@ -2,7 +2,8 @@ package io.kube4j.apiserver.resources.batch.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.validation.FieldError;
-import io.kube4j.apiserver.registry.Strategy;
+import io.kube4j.apiserver.registry.SpecStatusStrategy;
+
 import io.kube4j.apiserver.validation.batch.BatchDefaults;
 import io.kube4j.apiserver.validation.batch.BatchValidation;
 
@@ -14,7 +15,7 @@ import java.util.Map;
  * status reset on create, generation tracking, a mostly immutable pod template, and the
  * {@code status.successful} field selector. Stateless and thread-safe.
  */
-public final class JobStrategy implements Strategy {
+public final class JobStrategy implements SpecStatusStrategy {
     @Override
     public void applyDefaults(ObjectNode obj) {
         BatchDefaults.job(obj);
@@ -36,16 +37,6 @@ public final class JobStrategy implements Strategy {
     @Override
     public List<FieldError> validateUpdate(ObjectNode obj, ObjectNode old) {
         return BatchValidation.jobUpdate(obj, old);
-    }
-
-    @Override
-    public boolean hasStatusSubresource() {
-        return true;
-    }
-
-    @Override
-    public boolean tracksGeneration() {
-        return true;
     }
 
     @Override

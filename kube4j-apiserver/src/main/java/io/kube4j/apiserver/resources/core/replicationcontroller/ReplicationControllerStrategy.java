@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.json.Json;
 import io.kube4j.apimachinery.validation.FieldError;
-import io.kube4j.apiserver.registry.Strategy;
+import io.kube4j.apiserver.registry.SpecStatusStrategy;
+
 import io.kube4j.apiserver.validation.core.ObjectValidation;
 import io.kube4j.apiserver.validation.core.PodSpecDefaults;
 
@@ -16,7 +17,7 @@ import java.util.Map;
  * by default, pod template defaults, generation tracking, status subresource, and upstream's
  * validation. Stateless and thread-safe.
  */
-public final class ReplicationControllerStrategy implements Strategy {
+public final class ReplicationControllerStrategy implements SpecStatusStrategy {
     @Override
     public void applyDefaults(ObjectNode obj) {
         ObjectNode spec = Json.with(obj, "spec");
@@ -53,16 +54,6 @@ public final class ReplicationControllerStrategy implements Strategy {
     @Override
     public List<FieldError> validateSubresourceUpdate(String subresource, ObjectNode obj, ObjectNode old) {
         return "status".equals(subresource) ? ObjectValidation.validateReplicationControllerStatus(obj) : validate(obj);
-    }
-
-    @Override
-    public boolean hasStatusSubresource() {
-        return true;
-    }
-
-    @Override
-    public boolean tracksGeneration() {
-        return true;
     }
 
     @Override

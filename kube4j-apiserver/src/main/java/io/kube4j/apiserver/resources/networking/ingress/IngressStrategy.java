@@ -2,7 +2,8 @@ package io.kube4j.apiserver.resources.networking.ingress;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.validation.FieldError;
-import io.kube4j.apiserver.registry.Strategy;
+import io.kube4j.apiserver.registry.SpecStatusStrategy;
+
 import io.kube4j.apiserver.validation.networking.NetworkingValidation;
 
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  * Ingresses (networking.k8s.io/v1): rules, paths, backends and TLS validated as upstream; status reset
  * on create; generation tracking. Stateless and thread-safe.
  */
-public final class IngressStrategy implements Strategy {
+public final class IngressStrategy implements SpecStatusStrategy {
     @Override
     public void prepareForCreate(ObjectNode obj) {
         obj.putObject("status").putObject("loadBalancer");
@@ -27,13 +28,4 @@ public final class IngressStrategy implements Strategy {
         return NetworkingValidation.ingress(obj);
     }
 
-    @Override
-    public boolean hasStatusSubresource() {
-        return true;
-    }
-
-    @Override
-    public boolean tracksGeneration() {
-        return true;
-    }
 }
