@@ -2,16 +2,19 @@ package io.kube4j.apiserver.server;
 
 import io.kube4j.apiserver.authn.UserInfo;
 import io.kube4j.apiserver.endpoints.Exchange;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /** An {@link Exchange} over a Vert.x request; used from the handler's virtual thread. */
 final class VertxExchange implements Exchange {
@@ -73,7 +76,7 @@ final class VertxExchange implements Exchange {
         status = code;
         if (ws != null) {
             // a WebSocket carries watch events only: an error becomes an ERROR event, then the socket closes
-            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            String text = new String(bytes, StandardCharsets.UTF_8);
             ws.writeTextMessage(code >= 400 ? "{\"type\":\"ERROR\",\"object\":" + text + "}" : text);
             ws.close();
             open = false;
@@ -92,53 +95,15 @@ final class VertxExchange implements Exchange {
         }
     }
 
-    private Stream webSocketStream() {
-        return new Stream() {
-            @Override
-            public boolean write(byte[] chunk) {
-                if (!open) {
-                    return false;
-                }
-                int len = chunk.length;
-                if (len > 0 && chunk[len - 1] == '\n') {
-                    len--;
-                }
-                if (len == 0) {
-                    return true;
-                }
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                ws.writeTextMessage(new String(chunk, 0, len, java.nio.charset.StandardCharsets.UTF_8))
-                        .onComplete(ar -> done.complete(null));
-                if (ws.writeQueueFull()) {
-                    try {
-                        done.get(30, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        open = false;
-                    }
-                }
-                return open;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return open;
-            }
-
-            @Override
-            public void close() {
-                if (open) {
-                    open = false;
-                    ws.close();
-                }
-            }
-        };
-    }
-
     @Override
     public Stream stream(int code, String contentType, Map<String, List<String>> headers) {
         status = code;
         if (ws != null) {
-            return webSocketStream();
+            // one WebSocket message per watch event, without the newline that separates them on HTTP
+            return new FlowControlledStream(chunk -> {
+                int len = chunk.length > 0 && chunk[chunk.length - 1] == '\n' ? chunk.length - 1 : chunk.length;
+                return len == 0 ? null : ws.writeTextMessage(new String(chunk, 0, len, StandardCharsets.UTF_8));
+            }, ws::writeQueueFull, () -> ws.close());
         }
         HttpServerResponse resp = req.response();
         resp.setStatusCode(code);
@@ -146,47 +111,66 @@ final class VertxExchange implements Exchange {
         resp.putHeader("Cache-Control", "no-cache, private");
         headers.forEach(resp::putHeader);
         resp.setChunked(true);
-        return new Stream() {
-            @Override
-            public boolean write(byte[] chunk) {
-                if (!open) {
-                    return false;
+        return new FlowControlledStream(chunk -> {
+            if (chunk.length == 0) {
+                // flush the headers so the client sees the stream start
+                if (!resp.headWritten()) {
+                    resp.writeHead();
                 }
-                if (chunk.length == 0) {
-                    // flush headers so the client sees the stream start
-                    if (!resp.headWritten()) {
-                        resp.writeHead();
-                    }
-                    return true;
-                }
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                resp.write(Buffer.buffer(chunk)).onComplete(ar -> done.complete(null));
-                if (resp.writeQueueFull()) {
-                    try {
-                        done.get(30, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        open = false;
-                    }
-                }
-                return open;
+                return null;
             }
-
-            @Override
-            public boolean isOpen() {
-                return open;
+            return resp.write(Buffer.buffer(chunk));
+        }, resp::writeQueueFull, () -> {
+            try {
+                resp.end();
+            } catch (IllegalStateException ignored) {
+                // already ended or reset by the client
             }
+        });
+    }
 
-            @Override
-            public void close() {
-                if (open) {
+    /**
+     * A stream that waits, when the connection's write queue is full, until the last write is done,
+     * so a slow client slows its watch down instead of filling memory.
+     */
+    private final class FlowControlledStream implements Stream {
+        private final Function<byte[], Future<Void>> writer;
+        private final BooleanSupplier queueFull;
+        private final Runnable closer;
+
+        FlowControlledStream(Function<byte[], Future<Void>> writer, BooleanSupplier queueFull, Runnable closer) {
+            this.writer = writer;
+            this.queueFull = queueFull;
+            this.closer = closer;
+        }
+
+        @Override
+        public boolean write(byte[] chunk) {
+            if (!open) {
+                return false;
+            }
+            Future<Void> written = writer.apply(chunk);
+            if (written != null && queueFull.getAsBoolean()) {
+                try {
+                    written.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
                     open = false;
-                    try {
-                        resp.end();
-                    } catch (IllegalStateException ignored) {
-                        // already ended or reset by the client
-                    }
                 }
             }
-        };
+            return open;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() {
+            if (open) {
+                open = false;
+                closer.run();
+            }
+        }
     }
 }
