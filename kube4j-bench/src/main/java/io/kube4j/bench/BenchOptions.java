@@ -24,14 +24,16 @@ import java.util.Map;
  * @param listIterations list-table measured iterations (after {@code listWarmups})
  * @param listWarmups   list-table warm-up iterations
  * @param watchers      concurrent watches of watch-latency
- * @param writes        writes observed by every watcher (half creates, half updates)
+ * @param writes        measured writes observed by every watcher (half creates, half updates)
+ * @param watchWarmupWrites unmeasured creates before them (JIT warm-up of the fan-out path)
  * @param writeIntervalMillis pause between two writes of watch-latency
  * @param storage       storage backend of the server ({@code embedded} or {@code memory})
  * @param jfr           record a JFR profile of every server process into {@code outDir/jfr}
  */
 record BenchOptions(List<String> names, Path serverJar, Path java, List<String> serverJvmOpts, Path outDir,
                     int runs, int idleSeconds, int pods, int warmupPods, int clients, int listIterations,
-                    int listWarmups, int watchers, int writes, int writeIntervalMillis, String storage, boolean jfr) {
+                    int listWarmups, int watchers, int writes, int watchWarmupWrites, int writeIntervalMillis,
+                    String storage, boolean jfr) {
 
     /** The JVM flags {@code ./kube4j} uses unless KUBE4J_JAVA_OPTS overrides them. */
     static final String LAUNCHER_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25";
@@ -51,7 +53,8 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
               --list-iterations=20  list-table measured iterations (after --list-warmups=3)
               --watchers=1000       watch-latency concurrent watches
               --writes=200          watch-latency writes (half creates, half updates)
-              --write-interval-ms=10
+              --watch-warmup-writes=50  unmeasured writes before the measured ones
+              --write-interval-ms=10  minimum time between two writes' start
               --storage=embedded    server storage backend (embedded or memory)
               --jfr                 record a JFR profile of each server process into OUT/jfr
             """.formatted(LAUNCHER_JVM_OPTS);
@@ -77,15 +80,18 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 intOpt(opts, "runs", 5), intOpt(opts, "idle-seconds", 10), intOpt(opts, "pods", 10_000),
                 intOpt(opts, "warmup-pods", 500), intOpt(opts, "clients", 8), intOpt(opts, "list-iterations", 20),
                 intOpt(opts, "list-warmups", 3), intOpt(opts, "watchers", 1000), intOpt(opts, "writes", 200),
+                intOpt(opts, "watch-warmup-writes", 50),
                 intOpt(opts, "write-interval-ms", 10), opts.getOrDefault("storage", "embedded"),
                 Boolean.parseBoolean(opts.getOrDefault("jfr", "false")));
         opts.keySet().removeAll(List.of("jar", "java", "server-jvm-opts", "out", "runs", "idle-seconds", "pods",
-                "warmup-pods", "clients", "list-iterations", "list-warmups", "watchers", "writes", "write-interval-ms",
+                "warmup-pods", "clients", "list-iterations", "list-warmups", "watchers", "writes", "watch-warmup-writes",
+                "write-interval-ms",
                 "storage", "jfr", "help"));
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): " + opts.keySet());
         }
-        if (o.runs < 1 || o.pods < 1 || o.clients < 1 || o.watchers < 1 || o.writes < 2 || o.listIterations < 1) {
+        if (o.runs < 1 || o.pods < 1 || o.clients < 1 || o.watchers < 1 || o.writes < 2 || o.watchWarmupWrites < 0
+                || o.listIterations < 1) {
             throw new IllegalArgumentException("counts must be positive (and --writes at least 2)");
         }
         if (!o.storage.equals("embedded") && !o.storage.equals("memory")) {

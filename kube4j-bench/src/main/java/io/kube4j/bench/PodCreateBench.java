@@ -51,7 +51,11 @@ final class PodCreateBench implements Benchmark {
         try {
             Run warm = fill(sp, o, "bench-warmup", o.warmupPods(), "warm-");
             System.out.printf("  warm-up: %d pods, %.0f/s%n", o.warmupPods(), warm.perSecond());
+            long serverCpu0 = sp.cpuMillis();
+            long benchCpu0 = ServerProcess.ownCpuMillis();
             Run run = fill(sp, o, BenchContext.POD_NAMESPACE, o.pods(), "pod-");
+            long serverCpu = sp.cpuMillis() - serverCpu0;
+            long benchCpu = ServerProcess.ownCpuMillis() - benchCpu0;
             long[] mem = sp.memoryKb();
             LatencySummary s = LatencySummary.of(run.latencies());
             Map<String, Object> params = new LinkedHashMap<>(o.common());
@@ -65,6 +69,9 @@ final class PodCreateBench implements Benchmark {
             if (run.firstFailure() != null) {
                 results.put("firstFailure", run.firstFailure());
             }
+            results.put("wallMs", run.wallNanos() / 1_000_000);
+            results.put("serverCpuMs", serverCpu);
+            results.put("benchClientCpuMs", benchCpu);
             results.put("serverRssMbAfter", Math.round(mem[0] / 102.4) / 10.0);
             if (run.failures() == 0) {
                 ctx.keepPopulated(sp, dir);

@@ -48,6 +48,7 @@ final class ServerProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private volatile long servingNanos;
+    private volatile long firstOutputNanos;
 
     private ServerProcess(Process process, long startNanos, int port, Path dataDir, Path log) {
         this.process = process;
@@ -93,6 +94,9 @@ final class ServerProcess implements AutoCloseable {
              Writer w = Files.newBufferedWriter(log)) {
             String line;
             while ((line = r.readLine()) != null) {
+                if (firstOutputNanos == 0) {
+                    firstOutputNanos = System.nanoTime();
+                }
                 if (servingNanos == 0 && line.contains(" serving at ")) {
                     servingNanos = System.nanoTime();
                 }
@@ -143,6 +147,7 @@ final class ServerProcess implements AutoCloseable {
             HttpClient poller = readinessClient();
             sp.awaitReady(poller, Duration.ofSeconds(120));
             poller.close();
+            System.out.printf("  server %s: pid %d, port %d, log %s%n", label, sp.pid(), sp.port(), sp.log);
             return sp;
         } catch (IOException | InterruptedException | RuntimeException e) {
             sp.close();
@@ -157,6 +162,11 @@ final class ServerProcess implements AutoCloseable {
     /** When the server printed "serving at" (0 when it did not yet). */
     long servingNanos() {
         return servingNanos;
+    }
+
+    /** When the server wrote its first line (its first log line: storage opened), 0 before. */
+    long firstOutputNanos() {
+        return firstOutputNanos;
     }
 
     int port() {
@@ -193,6 +203,16 @@ final class ServerProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot read /proc/" + pid() + "/status", e);
         }
         return new long[]{rss, hwm};
+    }
+
+    /** CPU time (user + system) the server process has used so far, in milliseconds; -1 when unknown. */
+    long cpuMillis() {
+        return process.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+    }
+
+    /** CPU time of this (the bench's) JVM so far, in milliseconds; -1 when unknown. */
+    static long ownCpuMillis() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
     }
 
     private String tail() {

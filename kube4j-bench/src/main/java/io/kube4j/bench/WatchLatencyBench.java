@@ -44,9 +44,9 @@ final class WatchLatencyBench implements Benchmark {
     @Override
     public String method() {
         return "W watches on GET /api/v1/namespaces/watch/pods?watch=1 (Vert.x HTTP/2 client, " + STREAMS_PER_CONNECTION
-                + " streams per connection, admin certificate); once all are open, K writes one at a time, a fixed"
-                + " interval apart (first half creates, second half merge-patches of those pods), each stamped with"
-                + " its sequence number. Delivery latency = event line received - write request sent, over every"
+                + " streams per connection, admin certificate); once all are open, unmeasured warm-up creates, then K"
+                + " writes one at a time, at least a fixed interval apart (first half creates, second half"
+                + " merge-patches of those pods), each stamped with its sequence number. Delivery latency = event line received - write request sent, over every"
                 + " watcher x event.";
     }
 
@@ -59,20 +59,25 @@ final class WatchLatencyBench implements Benchmark {
     public Result run(BenchContext ctx) throws Exception {
         BenchOptions o = ctx.options();
         int watchers = o.watchers();
+        int warmup = o.watchWarmupWrites();
         int writes = o.writes();
+        int total = warmup + writes;
         Path dir = ctx.freshDataDir("watch");
         Vertx vertx = Vertx.vertx();
-        long[] latency = new long[watchers * writes];
+        long[] latency = new long[watchers * total];
         java.util.Arrays.fill(latency, -1);
-        AtomicLongArray sent = new AtomicLongArray(writes);
+        AtomicLongArray sent = new AtomicLongArray(total);
         AtomicLong delivered = new AtomicLong();
         AtomicInteger duplicates = new AtomicInteger();
         AtomicInteger unmatched = new AtomicInteger();
         AtomicInteger closed = new AtomicInteger();
-        long[] writeRtt = new long[writes];
+        long[] writeRtt = new long[total];
         long[] memWatching;
         long received;
         long openNanos;
+        long phaseMillis;
+        long serverCpu;
+        long benchCpu;
         try (ServerProcess sp = ServerProcess.startReady(o, dir, "watch-latency");
              AdminClient admin = sp.admin()) {
             admin.ensureNamespace(NAMESPACE);
@@ -91,11 +96,11 @@ final class WatchLatencyBench implements Benchmark {
             List<Future<?>> opened = new ArrayList<>();
             long t0 = System.nanoTime();
             for (int w = 0; w < watchers; w++) {
-                int base = w * writes;
+                int base = w * total;
                 RecordParser lines = RecordParser.newDelimited("\n", line -> {
                     long now = System.nanoTime();
                     int seq = sequence(line);
-                    if (seq < 0 || seq >= writes) {
+                    if (seq < 0 || seq >= total) {
                         unmatched.incrementAndGet();
                         return;
                     }
@@ -123,10 +128,13 @@ final class WatchLatencyBench implements Benchmark {
             System.out.printf("  %d watches open in %.0f ms%n", watchers, LatencySummary.ms(openNanos));
             memWatching = sp.memoryKb();
 
+            long serverCpu0 = sp.cpuMillis();
+            long benchCpu0 = ServerProcess.ownCpuMillis();
+            long phase0 = System.nanoTime();
             int half = writes / 2;
             long interval = TimeUnit.MILLISECONDS.toNanos(o.writeIntervalMillis());
             long start = System.nanoTime();
-            for (int seq = 0; seq < writes; seq++) {
+            for (int seq = 0; seq < total; seq++) {
                 long due = start + seq * interval;
                 long wait;
                 while ((wait = due - System.nanoTime()) > 0) {
@@ -135,11 +143,15 @@ final class WatchLatencyBench implements Benchmark {
                 long s = System.nanoTime();
                 sent.set(seq, s);
                 AdminClient.Reply r;
-                if (seq < half) {
+                int m = seq - warmup;
+                if (m < 0) {
                     r = admin.post("/api/v1/namespaces/" + NAMESPACE + "/pods",
-                            AdminClient.pod("w-" + seq, "bench/seq", Integer.toString(seq)));
+                            AdminClient.pod("warm-" + seq, "bench/seq", Integer.toString(seq)));
+                } else if (m < half) {
+                    r = admin.post("/api/v1/namespaces/" + NAMESPACE + "/pods",
+                            AdminClient.pod("w-" + m, "bench/seq", Integer.toString(seq)));
                 } else {
-                    r = admin.mergePatch("/api/v1/namespaces/" + NAMESPACE + "/pods/w-" + (seq - half),
+                    r = admin.mergePatch("/api/v1/namespaces/" + NAMESPACE + "/pods/w-" + (m - half),
                             ("{\"metadata\":{\"annotations\":{\"bench/seq\":\"" + seq + "\"}}}").getBytes(StandardCharsets.UTF_8));
                 }
                 writeRtt[seq] = System.nanoTime() - s;
@@ -147,35 +159,74 @@ final class WatchLatencyBench implements Benchmark {
                     throw new IllegalStateException("write " + seq + ": HTTP " + r.status() + " " + r.text());
                 }
             }
-            long expected = (long) watchers * writes;
+            long expected = (long) watchers * total;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (delivered.get() < expected && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             received = delivered.get();
+            phaseMillis = (System.nanoTime() - phase0) / 1_000_000;
+            serverCpu = sp.cpuMillis() - serverCpu0;
+            benchCpu = ServerProcess.ownCpuMillis() - benchCpu0;
             client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             ServerProcess.deleteTree(dir);
         }
-        long expected = (long) watchers * writes;
-        LatencySummary s = LatencySummary.of(latency);
+        long expected = (long) watchers * total;
+        long[] measured = new long[watchers * writes];
+        for (int w = 0; w < watchers; w++) {
+            System.arraycopy(latency, w * total + warmup, measured, w * writes, writes);
+        }
+        LatencySummary s = LatencySummary.of(measured);
+        LatencySummary warm = LatencySummary.of(new long[0]);
+        if (warmup > 0) {
+            long[] w0 = new long[watchers * warmup];
+            for (int w = 0; w < watchers; w++) {
+                System.arraycopy(latency, w * total, w0, w * warmup, warmup);
+            }
+            warm = LatencySummary.of(w0);
+        }
         Map<String, Object> params = new LinkedHashMap<>(o.common());
         params.put("watchers", watchers);
         params.put("writes", writes);
+        params.put("warmupWrites", warmup);
         params.put("writeIntervalMs", o.writeIntervalMillis());
         params.put("streamsPerConnection", STREAMS_PER_CONNECTION);
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("delivery", s.toMap());
+        results.put("deliveryDuringWarmup", warm.toMap());
         results.put("deliveriesExpected", expected);
         results.put("deliveriesReceived", received);
         results.put("duplicates", duplicates.get());
         results.put("unmatchedLines", unmatched.get());
         results.put("watchesClosedEarly", closed.get());
-        results.put("writeRtt", LatencySummary.of(writeRtt).toMap());
+        results.put("p99ByWriteDecileMs", byDecile(measured, watchers, writes));
+        results.put("writePhaseWallMs", phaseMillis);
+        results.put("serverCpuMsInWritePhase", serverCpu);
+        results.put("benchClientCpuMsInWritePhase", benchCpu);
+        results.put("writeRtt", LatencySummary.of(java.util.Arrays.copyOfRange(writeRtt, warmup, total)).toMap());
         results.put("watchesOpenMs", LatencySummary.ms(openNanos));
         results.put("serverRssMbWatching", Math.round(memWatching[0] / 102.4) / 10.0);
         return new Result(params, results, received == expected && s.p99Ms() <= GOAL_P99_MS);
+    }
+
+    /** p99 delivery latency of the writes in each tenth of the sequence: shows whether delays build up. */
+    private static List<Double> byDecile(long[] latency, int watchers, int writes) {
+        List<Double> out = new ArrayList<>();
+        for (int d = 0; d < 10; d++) {
+            int from = d * writes / 10;
+            int to = (d + 1) * writes / 10;
+            long[] part = new long[watchers * (to - from)];
+            int n = 0;
+            for (int w = 0; w < watchers; w++) {
+                for (int seq = from; seq < to; seq++) {
+                    part[n++] = latency[w * writes + seq];
+                }
+            }
+            out.add(LatencySummary.of(part, n).p99Ms());
+        }
+        return out;
     }
 
     /** The number after {@code "bench/seq":"} in an event line, or -1. */
