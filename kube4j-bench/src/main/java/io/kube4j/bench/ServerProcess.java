@@ -94,7 +94,7 @@ final class ServerProcess implements AutoCloseable {
              Writer w = Files.newBufferedWriter(log)) {
             String line;
             while ((line = r.readLine()) != null) {
-                if (firstOutputNanos == 0) {
+                if (firstOutputNanos == 0 && !line.matches("^\\[[0-9.]+s\\].*")) { // skip JVM -Xlog lines
                     firstOutputNanos = System.nanoTime();
                 }
                 if (servingNanos == 0 && line.contains(" serving at ")) {
