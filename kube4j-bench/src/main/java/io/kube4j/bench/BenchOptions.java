@@ -29,11 +29,13 @@ import java.util.Map;
  * @param writeIntervalMillis pause between two writes of watch-latency
  * @param storage       storage backend of the server ({@code embedded} or {@code memory})
  * @param jfr           record a JFR profile of every server process into {@code outDir/jfr}
+ * @param cds           give the server a class-data archive ({@code outDir/kube4j.jsa}, created on the first
+ *                      start), as {@code ./kube4j} does with its own archive
  */
 record BenchOptions(List<String> names, Path serverJar, Path java, List<String> serverJvmOpts, Path outDir,
                     int runs, int idleSeconds, int pods, int warmupPods, int clients, int listIterations,
                     int listWarmups, int watchers, int writes, int watchWarmupWrites, int writeIntervalMillis,
-                    String storage, boolean jfr) {
+                    String storage, boolean jfr, boolean cds) {
 
     /** The JVM flags {@code ./kube4j} uses unless KUBE4J_JAVA_OPTS overrides them. */
     static final String LAUNCHER_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25";
@@ -56,6 +58,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
               --watch-warmup-writes=50  unmeasured writes before the measured ones
               --write-interval-ms=10  minimum time between two writes' start
               --storage=embedded    server storage backend (embedded or memory)
+              --cds=true            class-data archive OUT/kube4j.jsa like ./kube4j (--cds=false: none)
               --jfr                 record a JFR profile of each server process into OUT/jfr
             """.formatted(LAUNCHER_JVM_OPTS);
 
@@ -82,11 +85,12 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 intOpt(opts, "list-warmups", 3), intOpt(opts, "watchers", 1000), intOpt(opts, "writes", 200),
                 intOpt(opts, "watch-warmup-writes", 50),
                 intOpt(opts, "write-interval-ms", 10), opts.getOrDefault("storage", "embedded"),
-                Boolean.parseBoolean(opts.getOrDefault("jfr", "false")));
+                Boolean.parseBoolean(opts.getOrDefault("jfr", "false")),
+                Boolean.parseBoolean(opts.getOrDefault("cds", "true")));
         opts.keySet().removeAll(List.of("jar", "java", "server-jvm-opts", "out", "runs", "idle-seconds", "pods",
                 "warmup-pods", "clients", "list-iterations", "list-warmups", "watchers", "writes", "watch-warmup-writes",
                 "write-interval-ms",
-                "storage", "jfr", "help"));
+                "storage", "jfr", "cds", "help"));
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): " + opts.keySet());
         }
@@ -140,6 +144,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("serverJvmOpts", String.join(" ", serverJvmOpts));
         m.put("storage", storage);
+        m.put("cds", cds);
         m.put("jfr", jfr);
         return m;
     }

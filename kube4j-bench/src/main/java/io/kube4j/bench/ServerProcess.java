@@ -70,6 +70,11 @@ final class ServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(o.java().toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        if (o.cds()) {
+            // the launcher's class-data archive flags, with an archive of our own (the first start creates it)
+            cmd.addAll(List.of("-XX:SharedArchiveFile=" + o.outDir().resolve("kube4j.jsa"), "-XX:+AutoCreateSharedArchive",
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        }
         cmd.addAll(o.serverJvmOpts());
         if (o.jfr()) {
             Path jfr = Files.createDirectories(o.outDir().resolve("jfr")).resolve(label + ".jfr");
