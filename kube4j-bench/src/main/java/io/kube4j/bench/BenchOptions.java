@@ -1,0 +1,151 @@
+package io.kube4j.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Options of one benchmark run, parsed from {@code --name=value} arguments; the remaining arguments
+ * are benchmark names. Immutable; built once by {@link Bench#main}.
+ *
+ * @param names         benchmarks to run, in order (empty: all)
+ * @param serverJar     the runnable server jar ({@code kube4j-cli/target/kube4j-all.jar})
+ * @param java          the java executable that runs the server (default: the one running the bench)
+ * @param serverJvmOpts JVM flags of the server, as the {@code ./kube4j} launcher passes them
+ * @param outDir        where results.jsonl, server logs and JFR recordings go
+ * @param runs          cold-start runs (each: one fresh start and one start on the existing data dir)
+ * @param idleSeconds   idle-rss: how long the server sits idle before RSS is read
+ * @param pods          pods created by pod-create and listed by list-table
+ * @param warmupPods    pods created before pod-create measures
+ * @param clients       concurrent clients of pod-create
+ * @param listIterations list-table measured iterations (after {@code listWarmups})
+ * @param listWarmups   list-table warm-up iterations
+ * @param watchers      concurrent watches of watch-latency
+ * @param writes        measured writes observed by every watcher (half creates, half updates)
+ * @param watchWarmupWrites unmeasured creates before them (JIT warm-up of the fan-out path)
+ * @param writeIntervalMillis pause between two writes of watch-latency
+ * @param storage       storage backend of the server ({@code embedded} or {@code memory})
+ * @param jfr           record a JFR profile of every server process into {@code outDir/jfr}
+ * @param cds           give the server a class-data archive ({@code outDir/kube4j.jsa}, created on the first
+ *                      start), as {@code ./kube4j} does with its own archive
+ */
+record BenchOptions(List<String> names, Path serverJar, Path java, List<String> serverJvmOpts, Path outDir,
+                    int runs, int idleSeconds, int pods, int warmupPods, int clients, int listIterations,
+                    int listWarmups, int watchers, int writes, int watchWarmupWrites, int writeIntervalMillis,
+                    String storage, boolean jfr, boolean cds) {
+
+    /** The JVM flags {@code ./kube4j} uses unless KUBE4J_JAVA_OPTS overrides them. */
+    static final String LAUNCHER_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25";
+
+    static final String USAGE = """
+            usage: kube4j-bench/run [benchmark...] [--option=value...]
+              benchmarks: cold-start idle-rss pod-create list-table watch-latency (default: all)
+              --jar=PATH            server jar (default: kube4j-cli/target/kube4j-all.jar)
+              --java=PATH           java that runs the server (default: the bench's own java)
+              --server-jvm-opts=S   server JVM flags (default: $KUBE4J_JAVA_OPTS or "%s")
+              --out=DIR             results, logs, JFR files (default: kube4j-bench/target)
+              --runs=5              cold-start runs
+              --idle-seconds=10     idle-rss wait
+              --pods=10000          pods for pod-create and list-table
+              --warmup-pods=500     pod-create warm-up
+              --clients=8           pod-create concurrent clients
+              --list-iterations=20  list-table measured iterations (after --list-warmups=3)
+              --watchers=1000       watch-latency concurrent watches
+              --writes=200          watch-latency writes (half creates, half updates)
+              --watch-warmup-writes=50  unmeasured writes before the measured ones
+              --write-interval-ms=10  minimum time between two writes' start
+              --storage=embedded    server storage backend (embedded or memory)
+              --cds=true            class-data archive OUT/kube4j.jsa like ./kube4j (--cds=false: none)
+              --jfr                 record a JFR profile of each server process into OUT/jfr
+            """.formatted(LAUNCHER_JVM_OPTS);
+
+    static BenchOptions parse(String[] args) {
+        List<String> names = new ArrayList<>();
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (String a : args) {
+            if (a.startsWith("--")) {
+                int eq = a.indexOf('=');
+                opts.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
+            } else {
+                names.add(a);
+            }
+        }
+        Path jar = Path.of(opts.getOrDefault("jar", defaultJar().toString())).toAbsolutePath();
+        Path java = Path.of(opts.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String envOpts = System.getenv("KUBE4J_JAVA_OPTS");
+        String jvm = opts.getOrDefault("server-jvm-opts", envOpts == null || envOpts.isBlank() ? LAUNCHER_JVM_OPTS : envOpts);
+        Path out = Path.of(opts.getOrDefault("out", defaultOut().toString())).toAbsolutePath();
+        BenchOptions o = new BenchOptions(List.copyOf(names), jar, java,
+                List.of(jvm.trim().isEmpty() ? new String[0] : jvm.trim().split("\\s+")), out,
+                intOpt(opts, "runs", 5), intOpt(opts, "idle-seconds", 10), intOpt(opts, "pods", 10_000),
+                intOpt(opts, "warmup-pods", 500), intOpt(opts, "clients", 8), intOpt(opts, "list-iterations", 20),
+                intOpt(opts, "list-warmups", 3), intOpt(opts, "watchers", 1000), intOpt(opts, "writes", 200),
+                intOpt(opts, "watch-warmup-writes", 50),
+                intOpt(opts, "write-interval-ms", 10), opts.getOrDefault("storage", "embedded"),
+                Boolean.parseBoolean(opts.getOrDefault("jfr", "false")),
+                Boolean.parseBoolean(opts.getOrDefault("cds", "true")));
+        opts.keySet().removeAll(List.of("jar", "java", "server-jvm-opts", "out", "runs", "idle-seconds", "pods",
+                "warmup-pods", "clients", "list-iterations", "list-warmups", "watchers", "writes", "watch-warmup-writes",
+                "write-interval-ms",
+                "storage", "jfr", "cds", "help"));
+        if (!opts.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s): " + opts.keySet());
+        }
+        if (o.runs < 1 || o.pods < 1 || o.clients < 1 || o.watchers < 1 || o.writes < 2 || o.watchWarmupWrites < 0
+                || o.listIterations < 1) {
+            throw new IllegalArgumentException("counts must be positive (and --writes at least 2)");
+        }
+        if (!o.storage.equals("embedded") && !o.storage.equals("memory")) {
+            throw new IllegalArgumentException("--storage must be embedded or memory");
+        }
+        return o;
+    }
+
+    static boolean wantsHelp(String[] args) {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int intOpt(Map<String, String> opts, String name, int def) {
+        String v = opts.get(name);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be an integer, got " + v);
+        }
+    }
+
+    private static Path defaultJar() {
+        Path rel = Path.of("kube4j-cli", "target", "kube4j-all.jar");
+        for (Path p : List.of(rel, Path.of("..").resolve(rel))) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return rel;
+    }
+
+    private static Path defaultOut() {
+        return Files.isDirectory(Path.of("kube4j-bench")) ? Path.of("kube4j-bench", "target") : Path.of("target");
+    }
+
+    /** The parameters that describe the run, for the result lines. */
+    Map<String, Object> common() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("serverJvmOpts", String.join(" ", serverJvmOpts));
+        m.put("storage", storage);
+        m.put("cds", cds);
+        m.put("jfr", jfr);
+        return m;
+    }
+}
