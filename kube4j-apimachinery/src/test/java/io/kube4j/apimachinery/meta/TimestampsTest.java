@@ -40,4 +40,17 @@ class TimestampsTest {
     void humanDurationMatchesUpstream(long millis, String expected) {
         assertThat(Timestamps.humanDuration(Duration.ofMillis(millis))).isEqualTo(expected);
     }
+
+    @org.junit.jupiter.api.Test
+    void parsesTheApiFormsAndRejectsOthers() {
+        org.assertj.core.api.Assertions.assertThat(Timestamps.parse("2026-11-24T22:30:05Z"))
+                .isEqualTo(java.time.Instant.parse("2026-11-24T22:30:05Z"));
+        org.assertj.core.api.Assertions.assertThat(Timestamps.parse("2026-11-24T22:30:05.123456Z"))
+                .isEqualTo(java.time.Instant.parse("2026-11-24T22:30:05.123456Z"));
+        org.assertj.core.api.Assertions.assertThat(Timestamps.parse("2026-02-30T22:30:05Z")).isNull();
+        org.assertj.core.api.Assertions.assertThat(Timestamps.parse("2026-11-24T25:30:05Z")).isNull();
+        org.assertj.core.api.Assertions.assertThat(Timestamps.parse("yesterday")).isNull();
+        org.assertj.core.api.Assertions.assertThat(Timestamps.format(Timestamps.parse("2026-11-24T22:30:05Z")))
+                .isEqualTo("2026-11-24T22:30:05Z");
+    }
 }

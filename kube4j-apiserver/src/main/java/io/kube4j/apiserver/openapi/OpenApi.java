@@ -36,6 +36,14 @@ public final class OpenApi {
     public OpenApi(Registry registry) {
         this.registry = registry;
         this.fieldValidation = new UnknownFields(() -> snapshot().catalog());
+    }
+
+    /**
+     * Builds the documents on a background thread, so the first client that asks for them (kubectl
+     * validates every create and apply against them) need not wait. Called once the server is ready:
+     * on two cores, building them during start-up would delay readiness.
+     */
+    public void buildInBackground() {
         Thread.ofVirtual().name("openapi-build").start(() -> {
             try {
                 snapshot();

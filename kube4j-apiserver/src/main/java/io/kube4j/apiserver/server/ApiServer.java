@@ -35,8 +35,11 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.VerticleBase;
+import io.kube4j.apiserver.pki.PkiTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +100,8 @@ public final class ApiServer implements AutoCloseable {
         authenticator = new Authenticator(options.tokenAuthFile() == null ? TokenFile.empty()
                 : TokenFile.load(options.tokenAuthFile()));
         pki = ClusterPki.loadOrCreate(options.dataDir().resolve("tls"), servingSans());
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
+        int eventLoops = Math.max(2, Runtime.getRuntime().availableProcessors());
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)
                 .setWorkerPoolSize(4).setBlockedThreadCheckInterval(10_000));
         HttpServerOptions ho = new HttpServerOptions()
                 .setHost(options.bindAddress())
@@ -105,24 +109,35 @@ public final class ApiServer implements AutoCloseable {
                 .setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
-                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pki.server().certFile().toString())
-                        .setKeyPath(pki.server().keyFile().toString()))
-                .setTrustOptions(new PemTrustOptions().addCertPath(pki.ca().certFile().toString()))
+                .setKeyCertOptions(KeyCertOptions.wrap(PkiTls.keyManager(pki.server(), pki.ca())))
+                .setTrustOptions(TrustOptions.wrap(PkiTls.trust(pki.ca())))
                 .setClientAuth(ClientAuth.REQUEST)
                 .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(1000))
                 .setCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024);
-        http = vertx.createHttpServer(ho).requestHandler(this::onRequest);
         coreStarted = core;
         try {
+            // one server per event loop on one port: Vert.x spreads the connections over them. A
+            // negative port shares one random port between the instances (port 0 would give each its own).
+            HttpServerOptions shared = new HttpServerOptions(ho).setPort(options.port() == 0 ? -1 : options.port());
+            java.util.Queue<HttpServer> started = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            vertx.deployVerticle(() -> new VerticleBase() {
+                @Override
+                public io.vertx.core.Future<?> start() {
+                    return vertx.createHttpServer(shared).requestHandler(ApiServer.this::onRequest).listen()
+                            .onSuccess(started::add);
+                }
+            }, new DeploymentOptions().setInstances(eventLoops)).toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
             // requests that arrive before the core is up wait for it in dispatch()
-            http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            http = started.peek();
             core.get(120, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             close();
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
         ready = true;
+        openApi.buildInBackground();
         LOG.info("API server listening address={} port={} storage={} startupMillis={}", options.bindAddress(),
                 http.actualPort(), options.storage(), (System.nanoTime() - t0) / 1_000_000);
         return this;
@@ -427,24 +442,18 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
-        try {
-            if (http != null) {
-                http.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            }
-        } catch (Exception e) {
-            LOG.debug("closing http server", e);
-        }
-        if (bootstrap != null) {
-            bootstrap.close();
-        }
-        workers.shutdownNow();
         if (vertx != null) {
             try {
+                // stops every HTTP server instance first, so no request reaches a closing store
                 vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.debug("closing vertx", e);
             }
         }
+        if (bootstrap != null) {
+            bootstrap.close();
+        }
+        workers.shutdownNow();
         if (router != null) {
             router.close();
         }
