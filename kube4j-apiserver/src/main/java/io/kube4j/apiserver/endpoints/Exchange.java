@@ -27,6 +27,11 @@ public interface Exchange {
     /** Sends a complete response. */
     void respond(int status, String contentType, byte[] body, Map<String, List<String>> headers);
 
+    /** Whether the request was upgraded to a WebSocket, where each message must carry one watch event. */
+    default boolean isWebSocket() {
+        return false;
+    }
+
     /** Starts a streamed (chunked) response, as watches use. */
     Stream stream(int status, String contentType, Map<String, List<String>> headers);
 

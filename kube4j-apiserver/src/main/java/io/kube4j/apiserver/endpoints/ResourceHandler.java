@@ -37,6 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ResourceHandler {
     /** Upstream's limit on request bodies. */
     public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+    /** How many queued watch events one write may carry. */
+    private static final int MAX_EVENTS_PER_WRITE = 64;
 
     private final Registry registry;
     private final FieldValidation fieldValidation;
@@ -216,22 +218,45 @@ public final class ResourceHandler {
                     }
                     continue;
                 }
-                lastRv = Math.max(lastRv, e.revision());
-                byte[] chunk;
-                if (table) {
-                    ObjectNode t = table(entry, List.of(e.object()), target.version(), includeObject(ex), firstTable);
-                    firstTable = false;
-                    ObjectNode ev = Json.object();
-                    ev.put("type", e.type().name());
-                    ev.set("object", t);
-                    chunk = line(ev);
-                } else if (entry.store().converter() != null) {
-                    ObjectNode ev = Json.object();
-                    ev.put("type", e.type().name());
-                    ev.set("object", entry.store().served(e.object()));
-                    chunk = line(ev);
-                } else {
-                    chunk = eventJson(e);
+                // a watcher that fell behind gets what is queued in one write: fewer, larger writes
+                // let it catch up instead of paying a frame and a flush per event
+                java.io.ByteArrayOutputStream batch = null;
+                byte[] chunk = null;
+                int batched = 0;
+                while (e != null) {
+                    lastRv = Math.max(lastRv, e.revision());
+                    byte[] one;
+                    if (table) {
+                        ObjectNode t = table(entry, List.of(e.object()), target.version(), includeObject(ex), firstTable);
+                        firstTable = false;
+                        ObjectNode ev = Json.object();
+                        ev.put("type", e.type().name());
+                        ev.set("object", t);
+                        one = line(ev);
+                    } else if (entry.store().converter() != null) {
+                        ObjectNode ev = Json.object();
+                        ev.put("type", e.type().name());
+                        ev.set("object", entry.store().served(e.object()));
+                        one = line(ev);
+                    } else {
+                        one = eventJson(e);
+                    }
+                    if (chunk == null) {
+                        chunk = one;
+                    } else {
+                        if (batch == null) {
+                            batch = new java.io.ByteArrayOutputStream(chunk.length * 4);
+                            batch.writeBytes(chunk);
+                        }
+                        batch.writeBytes(one);
+                    }
+                    if (++batched >= MAX_EVENTS_PER_WRITE || ex.isWebSocket()) {
+                        break;
+                    }
+                    e = w.poll();
+                }
+                if (batch != null) {
+                    chunk = batch.toByteArray();
                 }
                 if (!s.write(chunk)) {
                     break;

@@ -127,7 +127,7 @@ public final class ApiServer implements AutoCloseable {
                     return vertx.createHttpServer(shared).requestHandler(ApiServer.this::onRequest).listen()
                             .onSuccess(started::add);
                 }
-            }, new DeploymentOptions().setInstances(eventLoops)).toCompletionStage().toCompletableFuture()
+            }, new DeploymentOptions().setInstances(Integer.getInteger("kube4j.httpInstances", eventLoops))).toCompletionStage().toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);
             // requests that arrive before the core is up wait for it in dispatch()
             http = started.peek();

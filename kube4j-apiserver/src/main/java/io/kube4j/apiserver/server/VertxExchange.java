@@ -42,6 +42,11 @@ final class VertxExchange implements Exchange {
     }
 
     @Override
+    public boolean isWebSocket() {
+        return ws != null;
+    }
+
+    @Override
     public String method() {
         return req.method().name();
     }

@@ -73,6 +73,17 @@ public final class CacheWatcher implements AutoCloseable {
         return e == CLOSED ? null : e;
     }
 
+    /** The next event if one is queued, without waiting; null otherwise. */
+    public CacheEvent poll() {
+        CacheEvent e = queue.poll();
+        if (e == CLOSED) {
+            // keep the marker for the blocking reader
+            queue.offer(CLOSED);
+            return null;
+        }
+        return e;
+    }
+
     public boolean isClosed() {
         return closed;
     }
