@@ -185,13 +185,18 @@ public final class ProtobufDecoder {
         }
         ObjectNode out = Json.object();
         for (int i = 0; i < values.length; i++) {
+            Field f = m.fields().get(i);
+            if (values[i] == null && f.keep() && (f.repeated() || f.isMap())) {
+                // a nil Go slice or map without omitempty is written as null
+                values[i] = Json.NODES.nullNode();
+            }
             if (values[i] == null) {
                 continue;
             }
-            if (m.fields().get(i).inline()) {
+            if (f.inline()) {
                 out.setAll((ObjectNode) values[i]);
             } else {
-                out.set(m.fields().get(i).json(), values[i]);
+                out.set(f.json(), values[i]);
             }
         }
         return out;
