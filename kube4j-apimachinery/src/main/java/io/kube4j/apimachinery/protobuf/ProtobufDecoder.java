@@ -242,9 +242,12 @@ public final class ProtobufDecoder {
             case BYTES -> Json.NODES.textNode(Base64.getEncoder().encodeToString(r.readBytes()));
             case BOOL -> Json.NODES.booleanNode(r.readVarint() != 0);
             case INT32 -> Json.NODES.numberNode((int) r.readVarint());
-            case UINT32 -> Json.NODES.numberNode(r.readVarint() & 0xffffffffL);
-            case INT64 -> Json.NODES.numberNode(r.readVarint());
-            case UINT64 -> Json.NODES.numberNode(new java.math.BigInteger(Long.toUnsignedString(r.readVarint())));
+            case UINT32 -> integral(r.readVarint() & 0xffffffffL);
+            case INT64 -> integral(r.readVarint());
+            case UINT64 -> {
+                long v = r.readVarint();
+                yield v >= 0 ? integral(v) : Json.NODES.numberNode(new java.math.BigInteger(Long.toUnsignedString(v)));
+            }
             case DOUBLE -> Json.NODES.numberNode(Double.longBitsToDouble(r.readFixed64()));
             case FLOAT -> Json.NODES.numberNode(Float.intBitsToFloat(r.readFixed32()));
         };
@@ -347,6 +350,11 @@ public final class ProtobufDecoder {
                 }
             }
         }
+    }
+
+    /** The node Jackson would parse from the same JSON number, so decoded and parsed trees compare equal. */
+    private static JsonNode integral(long v) {
+        return v == (int) v ? Json.NODES.numberNode((int) v) : Json.NODES.numberNode(v);
     }
 
     private static ObjectNode parseJsonObject(byte[] raw) {
