@@ -27,7 +27,8 @@ import java.util.Set;
 public final class ProtoSchema {
     /** Messages with their own JSON form, handled by the decoder rather than field by field. */
     static final Set<String> BUILTIN = Set.of("meta.v1.Time", "meta.v1.MicroTime", "meta.v1.Duration",
-            "meta.v1.FieldsV1", "runtime.RawExtension", "resource.Quantity", "intstr.IntOrString", "meta.v1.Verbs");
+            "meta.v1.FieldsV1", "runtime.RawExtension", "resource.Quantity", "intstr.IntOrString", "meta.v1.Verbs",
+            "authentication.v1.ExtraValue", "authorization.v1.ExtraValue", "certificates.v1.ExtraValue");
 
     public enum Scalar {
         STRING, BOOL, INT32, INT64, UINT32, UINT64, DOUBLE, FLOAT, BYTES;

@@ -314,7 +314,9 @@ public final class ProtobufDecoder {
                 }
                 return type == 1 ? Json.NODES.textNode(strVal) : Json.NODES.numberNode(intVal);
             }
-            case "meta.v1.Verbs" -> {
+            case "meta.v1.Verbs", "authentication.v1.ExtraValue", "authorization.v1.ExtraValue",
+                 "certificates.v1.ExtraValue" -> {
+                // string lists wrapped in a message on the wire are plain JSON arrays
                 ArrayNode items = Json.array();
                 while (!r.atEnd()) {
                     int tag = r.readTag();

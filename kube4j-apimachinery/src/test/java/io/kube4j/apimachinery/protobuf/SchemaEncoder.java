@@ -143,7 +143,8 @@ final class SchemaEncoder {
             }
             case "meta.v1.FieldsV1", "runtime.RawExtension" ->
                     inner.bytes(1, v.toString().getBytes(StandardCharsets.UTF_8));
-            case "meta.v1.Verbs" -> {
+            case "meta.v1.Verbs", "authentication.v1.ExtraValue", "authorization.v1.ExtraValue",
+                 "certificates.v1.ExtraValue" -> {
                 for (JsonNode x : v) {
                     inner.string(1, x.asText());
                 }
