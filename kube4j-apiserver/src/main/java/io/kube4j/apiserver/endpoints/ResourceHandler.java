@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.errors.StatusException;
 import io.kube4j.apimachinery.fields.FieldSelector;
 import io.kube4j.apimachinery.json.Json;
+import io.kube4j.apimachinery.protobuf.ProtobufDecoder;
+import io.kube4j.apimachinery.protobuf.ProtobufException;
 import io.kube4j.apimachinery.labels.LabelSelector;
 import io.kube4j.apiserver.printers.Column;
 import io.kube4j.apiserver.printers.TableConvertor;
@@ -39,6 +41,7 @@ public final class ResourceHandler {
     public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
     /** How many queued watch events one write may carry. */
     private static final int MAX_EVENTS_PER_WRITE = 64;
+    private static final ProtobufDecoder PROTOBUF = ProtobufDecoder.builtin();
 
     private final Registry registry;
     private final FieldValidation fieldValidation;
@@ -555,6 +558,9 @@ public final class ResourceHandler {
 
     private static JsonNode decodeJsonOrYaml(byte[] body, String contentType) {
         String type = baseType(contentType);
+        if (ProtobufDecoder.MEDIA_TYPE.equals(type)) {
+            return decodeProtobuf(body);
+        }
         try {
             if (type != null && (type.equals("application/yaml") || type.equals("application/yml") || type.equals("text/yaml"))) {
                 JsonNode n = Json.YAML.readTree(body);
@@ -568,6 +574,15 @@ public final class ResourceHandler {
             throw StatusException.badRequest("couldn't get version/kind; json parse error: " + cleanMessage(e));
         } catch (IOException e) {
             throw StatusException.badRequest(cleanMessage(e));
+        }
+    }
+
+    /** Kubernetes protobuf bodies, as client-go's typed clients (kubectl create ...) send them. */
+    private static JsonNode decodeProtobuf(byte[] body) {
+        try {
+            return PROTOBUF.decode(body);
+        } catch (ProtobufException e) {
+            throw StatusException.badRequest(e.getMessage());
         }
     }
 
