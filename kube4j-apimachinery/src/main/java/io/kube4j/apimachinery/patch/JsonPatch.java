@@ -154,9 +154,9 @@ public final class JsonPatch {
     }
 
     private static StatusException invalid(String msg) {
-        // upstream answers a failed JSON patch with its generic 422 message; the detail goes in a cause
+        // upstream answers a failed JSON patch with its generic 422 message and no detail
         return new StatusException(StatusReason.INVALID, 422,
                 "the server rejected our request due to an error in our request",
-                null, null, null, java.util.List.of(new StatusException.Cause("FieldValueInvalid", msg, "patch")), null);
+                null, null, null, null, null);
     }
 }
