@@ -71,7 +71,12 @@ final class ServerProcess implements AutoCloseable {
         cmd.add(o.java().toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
         if (o.cds()) {
-            // the launcher's class-data archive flags, with an archive of our own (the first start creates it)
+            // the launcher's class-data archive flags, with an archive of our own (the first start creates it);
+            // like the launcher, drop an archive older than the jar, since the JVM does not rebuild a stale one
+            Path jsa = o.outDir().resolve("kube4j.jsa");
+            if (Files.exists(jsa) && Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(o.jar())) < 0) {
+                Files.delete(jsa);
+            }
             cmd.addAll(List.of("-XX:SharedArchiveFile=" + o.outDir().resolve("kube4j.jsa"), "-XX:+AutoCreateSharedArchive",
                     "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }
