@@ -74,7 +74,7 @@ final class ServerProcess implements AutoCloseable {
             // the launcher's class-data archive flags, with an archive of our own (the first start creates it);
             // like the launcher, drop an archive older than the jar, since the JVM does not rebuild a stale one
             Path jsa = o.outDir().resolve("kube4j.jsa");
-            if (Files.exists(jsa) && Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(o.jar())) < 0) {
+            if (Files.exists(jsa) && Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(o.serverJar())) < 0) {
                 Files.delete(jsa);
             }
             cmd.addAll(List.of("-XX:SharedArchiveFile=" + o.outDir().resolve("kube4j.jsa"), "-XX:+AutoCreateSharedArchive",

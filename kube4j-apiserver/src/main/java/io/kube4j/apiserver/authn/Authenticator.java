@@ -17,6 +17,8 @@ import java.util.List;
  */
 public final class Authenticator {
     private final TokenFile tokens;
+    /** Users of certificates already seen: parsing the subject on every request showed in profiles. */
+    private final java.util.Map<X509Certificate, UserInfo> byCertificate = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Authenticator(TokenFile tokens) {
         this.tokens = tokens;
@@ -30,6 +32,10 @@ public final class Authenticator {
     public UserInfo authenticate(List<Certificate> peerCertificates, String authorization) {
         if (peerCertificates != null && !peerCertificates.isEmpty()
                 && peerCertificates.get(0) instanceof X509Certificate x) {
+            UserInfo known = byCertificate.get(x);
+            if (known != null) {
+                return known;
+            }
             X500Name subject = X500Name.getInstance(x.getSubjectX500Principal().getEncoded());
             String cn = null;
             List<String> groups = new ArrayList<>();
@@ -41,7 +47,11 @@ public final class Authenticator {
             }
             if (cn != null) {
                 groups.add("system:authenticated");
-                return new UserInfo(cn, "", groups);
+                UserInfo u = new UserInfo(cn, "", groups);
+                if (byCertificate.size() < 10_000) {
+                    byCertificate.put(x, u);
+                }
+                return u;
             }
         }
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

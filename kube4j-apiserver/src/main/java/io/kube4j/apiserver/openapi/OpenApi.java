@@ -30,7 +30,7 @@ public final class OpenApi {
     private volatile Snapshot snapshot;
 
     /** Schemas and documents of one set of resources. */
-    private record Snapshot(List<ResourceInfo> resources, SchemaCatalog catalog, Documents documents) {
+    private record Snapshot(int generation, List<ResourceInfo> resources, SchemaCatalog catalog, Documents documents) {
     }
 
     public OpenApi(Registry registry) {
@@ -131,20 +131,21 @@ public final class OpenApi {
 
     /** The current snapshot, built now if the registry's resources changed since the last one. */
     private Snapshot snapshot() {
-        List<ResourceInfo> resources = registry.entries().stream().map(Registry.Entry::info).toList();
         Snapshot s = snapshot;
-        if (s != null && s.resources().equals(resources)) {
+        if (s != null && s.generation() == registry.generation()) {
             return s;
         }
         synchronized (this) {
+            int generation = registry.generation();
             s = snapshot;
-            if (s != null && s.resources().equals(resources)) {
+            if (s != null && s.generation() == generation) {
                 return s;
             }
+            List<ResourceInfo> resources = registry.entries().stream().map(Registry.Entry::info).toList();
             long start = System.nanoTime();
             SchemaCatalog catalog = SchemaCatalog.build(resources);
             Documents docs = Documents.build(resources, catalog);
-            s = new Snapshot(resources, catalog, docs);
+            s = new Snapshot(generation, resources, catalog, docs);
             snapshot = s;
             LOG.info("openapi built resources={} definitions={} ms={}", resources.size(),
                     catalog.definitions().size(), (System.nanoTime() - start) / 1_000_000);

@@ -19,8 +19,15 @@ public final class Registry {
 
     private final Map<String, Entry> byPath = new LinkedHashMap<>();
     private final Map<String, Store> byGroupResource = new LinkedHashMap<>();
+    private volatile int generation;
 
-    public void add(Store store, TableConvertor table) {
+    /** Changes whenever a resource is added, so derived documents know when to rebuild. */
+    public int generation() {
+        return generation;
+    }
+
+    public synchronized void add(Store store, TableConvertor table) {
+        generation++;
         ResourceInfo info = store.info();
         byPath.put(path(info.group(), info.version(), info.resource()), new Entry(info, store, table));
         byGroupResource.putIfAbsent(info.group() + "/" + info.resource(), store);
