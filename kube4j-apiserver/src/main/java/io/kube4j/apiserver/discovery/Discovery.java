@@ -104,14 +104,7 @@ public final class Discovery {
             r.put("namespaced", i.namespaced());
             r.put("kind", i.kind());
             verbs(r.putArray("verbs"), i.verbs());
-            if (!i.shortNames().isEmpty()) {
-                ArrayNode sn = r.putArray("shortNames");
-                i.shortNames().forEach(sn::add);
-            }
-            if (!i.categories().isEmpty()) {
-                ArrayNode c = r.putArray("categories");
-                i.categories().forEach(c::add);
-            }
+            shortNamesAndCategories(r, i);
             r.put("storageVersionHash", storageVersionHash(i));
             for (String sub : new TreeSet<>(i.subresources())) {
                 ObjectNode s = rs.addObject();
@@ -161,14 +154,7 @@ public final class Discovery {
                     r.put("scope", i.namespaced() ? "Namespaced" : "Cluster");
                     r.put("singularResource", i.singular());
                     verbs(r.putArray("verbs"), i.verbs());
-                    if (!i.shortNames().isEmpty()) {
-                        ArrayNode sn = r.putArray("shortNames");
-                        i.shortNames().forEach(sn::add);
-                    }
-                    if (!i.categories().isEmpty()) {
-                        ArrayNode c = r.putArray("categories");
-                        i.categories().forEach(c::add);
-                    }
+                    shortNamesAndCategories(r, i);
                     if (!i.subresources().isEmpty()) {
                         ArrayNode subs = r.putArray("subresources");
                         for (String sub : new TreeSet<>(i.subresources())) {
@@ -215,6 +201,17 @@ public final class Discovery {
             case "portforward" -> "PortForward";
             default -> Character.toUpperCase(s.charAt(0)) + s.substring(1);
         };
+    }
+
+    private static void shortNamesAndCategories(ObjectNode r, ResourceInfo i) {
+        if (!i.shortNames().isEmpty()) {
+            ArrayNode sn = r.putArray("shortNames");
+            i.shortNames().forEach(sn::add);
+        }
+        if (!i.categories().isEmpty()) {
+            ArrayNode c = r.putArray("categories");
+            i.categories().forEach(c::add);
+        }
     }
 
     private static void verbs(ArrayNode arr, java.util.Collection<String> verbs) {

@@ -562,13 +562,8 @@ public final class Store {
                     mmeta.put("resourceVersion", Long.toString(kv.modRevision()));
                     return new DeleteResult(marked, false);
                 } catch (StorageException e) {
-                    if (e.code() == StorageException.Code.CONFLICT) {
-                        continue;
-                    }
-                    if (e.code() == StorageException.Code.KEY_NOT_FOUND) {
-                        throw notFound(name);
-                    }
-                    throw e;
+                    retryOnConflict(e, name);
+                    continue;
                 }
             }
             if (opts.dryRun()) {
@@ -580,14 +575,18 @@ public final class Store {
                 LOG.debug("deleted resource={} ns={} name={} rv={}", info.resource(), ns, name, gone.modRevision());
                 return new DeleteResult(old, true);
             } catch (StorageException e) {
-                if (e.code() == StorageException.Code.CONFLICT) {
-                    continue;
-                }
-                if (e.code() == StorageException.Code.KEY_NOT_FOUND) {
-                    throw notFound(name);
-                }
-                throw e;
+                retryOnConflict(e, name);
             }
+        }
+    }
+
+    /** Returns when a write lost a race (the caller retries); throws 404 or the error otherwise. */
+    private void retryOnConflict(StorageException e, String name) {
+        if (e.code() == StorageException.Code.KEY_NOT_FOUND) {
+            throw notFound(name);
+        }
+        if (e.code() != StorageException.Code.CONFLICT) {
+            throw e;
         }
     }
 

@@ -409,18 +409,15 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void aggregated(Exchange ex, boolean core, String accept) {
-        String version = accept.contains("v=v2;") || accept.contains("v=v2,") || accept.endsWith("v=v2")
-                || accept.contains("v=v2 ") ? "v2" : "v2beta1";
-        if (!accept.contains("v=v2")) {
-            version = "v2beta1";
+        // the first media range that asks for the aggregated list decides its version
+        String version = "v2";
+        for (String range : accept.split(",")) {
+            if (range.contains("as=APIGroupDiscoveryList")) {
+                version = range.contains("v=v2beta1") ? "v2beta1" : "v2";
+                break;
+            }
         }
-        int v2 = accept.indexOf("v=v2;");
-        int v2b = accept.indexOf("v=v2beta1");
-        if (v2 >= 0 && (v2b < 0 || v2 < v2b)) {
-            version = "v2";
-        }
-        String ct = version.equals("v2") ? io.kube4j.apiserver.discovery.Discovery.AGGREGATED_V2
-                : io.kube4j.apiserver.discovery.Discovery.AGGREGATED_V2BETA1;
+        String ct = version.equals("v2") ? Discovery.AGGREGATED_V2 : Discovery.AGGREGATED_V2BETA1;
         ex.respond(200, ct, Json.bytes(discovery.aggregated(core, version)), Map.of("Vary", List.of("Accept")));
     }
 
