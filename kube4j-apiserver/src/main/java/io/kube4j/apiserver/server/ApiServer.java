@@ -324,15 +324,47 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         String check = path.startsWith("/readyz") ? "readyz" : path.startsWith("/livez") ? "livez" : "healthz";
-        boolean ok = !check.equals("readyz") || ready;
+        // each check is real: storage answers, and (for readiness) the caches are loaded and serving
+        java.util.LinkedHashMap<String, Boolean> checks = new java.util.LinkedHashMap<>();
+        checks.put("ping", true);
+        checks.put("storage", storageAnswers());
+        if (check.equals("readyz")) {
+            checks.put("informer-sync", ready);
+        }
+        boolean ok = !checks.containsValue(false);
         if (ex.query("verbose") != null) {
-            String body = "[+]ping ok\n[+]etcd ok\n[" + (ok ? "+" : "-") + "]informer-sync " + (ok ? "ok" : "failed")
-                    + "\n" + check + " check " + (ok ? "passed" : "failed") + "\n";
-            ex.respond(ok ? 200 : 500, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), Map.of());
+            StringBuilder body = new StringBuilder();
+            checks.forEach((name, good) -> body.append(good ? "[+]" : "[-]").append(name)
+                    .append(good ? " ok" : " failed").append('\n'));
+            body.append(check).append(" check ").append(ok ? "passed" : "failed").append('\n');
+            ex.respond(ok ? 200 : 500, "text/plain; charset=utf-8", body.toString().getBytes(StandardCharsets.UTF_8), Map.of());
             return;
         }
-        ex.respond(ok ? 200 : 500, "text/plain; charset=utf-8", (ok ? "ok" : "not ready").getBytes(StandardCharsets.UTF_8),
-                Map.of());
+        ex.respond(ok ? 200 : 500, "text/plain; charset=utf-8", (ok ? "ok" : check + " check failed")
+                .getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    private boolean storageAnswers() {
+        try {
+            Storage s = storage;
+            return s != null && s.currentRevision() >= 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static final java.util.Properties BUILD = loadBuild();
+
+    private static java.util.Properties loadBuild() {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = ApiServer.class.getResourceAsStream("build.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (java.io.IOException e) {
+            LOG.debug("no build properties", e);
+        }
+        return p;
     }
 
     private ObjectNode version() {
@@ -340,13 +372,23 @@ public final class ApiServer implements AutoCloseable {
         v.put("major", "1");
         v.put("minor", "32");
         v.put("gitVersion", GIT_VERSION);
-        v.put("gitCommit", "0000000000000000000000000000000000000000");
-        v.put("gitTreeState", "clean");
-        v.put("buildDate", "2026-11-24T00:00:00Z");
+        // kube4j is not built from upstream's git tree: no commit to report
+        v.put("gitCommit", "");
+        v.put("gitTreeState", "");
+        v.put("buildDate", BUILD.getProperty("buildDate", ""));
         v.put("goVersion", "java" + Runtime.version().feature());
-        v.put("compiler", "kube4j");
-        v.put("platform", "linux/amd64");
+        v.put("compiler", "kube4j " + BUILD.getProperty("version", ""));
+        v.put("platform", System.getProperty("os.name").toLowerCase() + "/" + platformArch());
         return v;
+    }
+
+    private static String platformArch() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "x86_64", "amd64" -> "amd64";
+            case "aarch64" -> "arm64";
+            default -> arch;
+        };
     }
 
     private void serveNonResource(Exchange ex, String path) {
