@@ -312,6 +312,11 @@ public final class ResourceHandler {
         }
         ObjectNode obj = decodeBody(ex, info);
         List<String> warnings = checkFields(ex, info, obj);
+        if (entry.store().strategy() instanceof ReviewCreate review) {
+            // answered from the request and its caller, never stored
+            send(ex, 201, MediaTypes.negotiate(ex.header("Accept"), false), review.review(obj, ex.user()), warnings);
+            return;
+        }
         ObjectNode created = entry.store().create(ns, obj, writeOptions(ex));
         warnings = concat(warnings, entry.store().strategy().warningsOnCreate(created));
         writeObject(ex, entry, created, 201, warnings);

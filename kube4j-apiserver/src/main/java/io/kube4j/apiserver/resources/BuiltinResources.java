@@ -13,6 +13,8 @@ import io.kube4j.apiserver.registry.StrategyOptions;
 import io.kube4j.apiserver.registry.VersionConverter;
 import io.kube4j.apiserver.resources.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerV1Converter;
 import io.kube4j.apiserver.resources.events.event.EventsV1Converter;
+import io.kube4j.apiserver.resources.authentication.selfsubjectreview.SelfSubjectReviewStrategy;
+import io.kube4j.apiserver.resources.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewStrategy;
 import io.kube4j.apiserver.registry.cache.CacheRouter;
 import io.kube4j.apiserver.resources.admission.NamespaceLifecycle;
 import io.kube4j.apiserver.resources.core.namespace.NamespaceStrategy;
@@ -119,6 +121,11 @@ public final class BuiltinResources {
                 new EventsV1Converter()));
         // coordination.k8s.io/v1
         d.add(def(overrides, ResourceInfo.builder("coordination.k8s.io", "v1", "leases", "Lease").build(), plain));
+        // authentication.k8s.io/v1 and authorization.k8s.io/v1: reviews, answered and never stored
+        d.add(def(overrides, ResourceInfo.builder("authentication.k8s.io", "v1", "selfsubjectreviews", "SelfSubjectReview")
+                .clusterScoped().verbs("create").build(), new SelfSubjectReviewStrategy()));
+        d.add(def(overrides, ResourceInfo.builder("authorization.k8s.io", "v1", "selfsubjectaccessreviews",
+                "SelfSubjectAccessReview").clusterScoped().verbs("create").build(), new SelfSubjectAccessReviewStrategy()));
         // rbac.authorization.k8s.io/v1
         d.add(def(overrides, ResourceInfo.builder("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding")
                 .clusterScoped().build(), plain.withNameRule(Strategy.NameRule.PATH_SEGMENT)));
