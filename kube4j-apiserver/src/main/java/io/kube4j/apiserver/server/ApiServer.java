@@ -79,6 +79,7 @@ public final class ApiServer implements AutoCloseable {
     private Vertx vertx;
     private HttpServer http;
     private ClusterBootstrap bootstrap;
+    private io.kube4j.apiserver.registry.Compactor compactor;
     private volatile boolean ready;
     private volatile java.util.concurrent.CompletableFuture<Void> coreStarted;
 
@@ -151,6 +152,8 @@ public final class ApiServer implements AutoCloseable {
         registry = new Registry();
         BuiltinResources.register(registry, storage, router, options.clock(), new Random(), options.serviceCidr());
         router.start();
+        compactor = new io.kube4j.apiserver.registry.Compactor(storage, Duration.ofMinutes(5));
+        compactor.start();
         bootstrap = new ClusterBootstrap(registry, options);
         bootstrap.run();
         discovery = new Discovery(registry);
@@ -491,6 +494,9 @@ public final class ApiServer implements AutoCloseable {
         }
         if (bootstrap != null) {
             bootstrap.close();
+        }
+        if (compactor != null) {
+            compactor.close();
         }
         workers.shutdownNow();
         if (router != null) {
