@@ -9,17 +9,11 @@ package io.kube4j.apiserver.printers;
  */
 public record Column(String name, String type, String format, String description, int priority) {
     public static Column nameColumn() {
-        return new Column("Name", "string", "name",
-                "Name must be unique within a namespace. Is required when creating resources, although some "
-                        + "resources may allow a client to request the generation of an appropriate name "
-                        + "automatically. Name is primarily intended for creation idempotence and configuration "
-                        + "definition. Cannot be updated. More info: "
-                        + "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names", 0);
+        return new Column("Name", "string", "name", "The name column.", 0);
     }
 
     public static Column ageColumn() {
-        return new Column("Age", "string", "",
-                "CreationTimestamp is a timestamp representing the server time when this object was created.", 0);
+        return new Column("Age", "string", "", "The age column.", 0);
     }
 
     public static Column string(String name, String description) {

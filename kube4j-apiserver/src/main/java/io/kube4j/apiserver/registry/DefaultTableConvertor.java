@@ -14,8 +14,7 @@ public final class DefaultTableConvertor implements TableConvertor {
 
     @Override
     public List<Column> columns() {
-        return List.of(Column.nameColumn(), new Column("Created At", "date", "",
-                "CreationTimestamp is a timestamp representing the server time when this object was created.", 0));
+        return List.of(Column.nameColumn(), new Column("Created At", "date", "","The created at column.", 0));
     }
 
     @Override

@@ -18,8 +18,8 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
  */
 public final class ControllerRevisionTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Controller", "Controller of the object"),
-            Column.string("Revision", "Revision indicates the revision of the state represented by Data."),
+            Column.string("Controller", "The controller column."),
+            Column.string("Revision", "The revision column."),
             Column.ageColumn());
 
     @Override

@@ -18,27 +18,16 @@ import static io.kube4j.apiserver.printers.CellFormat.at;
 public final class DaemonSetTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.integer("Desired", "The total number of nodes that should be running the daemon pod "
-                    + "(including nodes correctly running the daemon pod). More info: "
-                    + "https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/"),
-            Column.integer("Current", "The number of nodes that are running at least 1 daemon pod and are "
-                    + "supposed to run the daemon pod. More info: "
-                    + "https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/"),
-            Column.integer("Ready", "The number of nodes that should be running the daemon pod and have one or "
-                    + "more of the daemon pod running and ready."),
-            Column.integer("Up-to-date", "The total number of nodes that are running updated daemon pod"),
-            Column.integer("Available", "The number of nodes that should be running the daemon pod and have one "
-                    + "or more of the daemon pod running and available (ready for at least "
-                    + "spec.minReadySeconds)"),
-            Column.string("Node Selector", "NodeSelector is a selector which must be true for the pod to fit on a "
-                    + "node. Selector which must match a node's labels for the pod to be scheduled on that node. "
-                    + "More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/"),
+            Column.integer("Desired", "The desired column."),
+            Column.integer("Current", "The current column."),
+            Column.integer("Ready", "The ready column."),
+            Column.integer("Up-to-date", "The up-to-date column."),
+            Column.integer("Available", "The available column."),
+            Column.string("Node Selector", "The node selector column."),
             Column.ageColumn(),
             TemplateColumns.containers(),
             TemplateColumns.images(),
-            TemplateColumns.selector("A label query over pods that are managed by the daemon set. Must match in "
-                    + "order to be controlled. If empty, defaulted to labels on Pod template. More info: "
-                    + "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"));
+            TemplateColumns.selector("The selector column."));
 
     @Override
     public List<Column> columns() {

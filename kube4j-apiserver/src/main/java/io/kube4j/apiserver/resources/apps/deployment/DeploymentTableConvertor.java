@@ -18,16 +18,13 @@ import static io.kube4j.apiserver.printers.CellFormat.at;
 public final class DeploymentTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Ready", "Number of the pod with ready state"),
-            Column.string("Up-to-date", "Total number of non-terminated pods targeted by this deployment that "
-                    + "have the desired template spec."),
-            Column.string("Available", "Total number of available pods (ready for at least minReadySeconds) "
-                    + "targeted by this deployment."),
+            Column.string("Ready", "The ready column."),
+            Column.string("Up-to-date", "The up-to-date column."),
+            Column.string("Available", "The available column."),
             Column.ageColumn(),
             TemplateColumns.containers(),
             TemplateColumns.images(),
-            TemplateColumns.selector("Label selector for pods. Existing ReplicaSets whose pods are selected by "
-                    + "this will be the ones affected by this deployment."));
+            TemplateColumns.selector("The selector column."));
 
     @Override
     public List<Column> columns() {

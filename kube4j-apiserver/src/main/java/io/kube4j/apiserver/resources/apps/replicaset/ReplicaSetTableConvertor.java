@@ -15,21 +15,13 @@ import static io.kube4j.apiserver.printers.CellFormat.at;
 public final class ReplicaSetTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.integer("Desired", "Replicas is the number of desired replicas. This is a pointer to "
-                    + "distinguish between explicit zero and unspecified. Defaults to 1. More info: "
-                    + "https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller"
-                    + "#what-is-a-replicationcontroller"),
-            Column.integer("Current", "Replicas is the most recently observed number of replicas. More info: "
-                    + "https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller"
-                    + "#what-is-a-replicationcontroller"),
-            Column.integer("Ready", "The number of ready replicas for this replica set."),
+            Column.integer("Desired", "The desired column."),
+            Column.integer("Current", "The current column."),
+            Column.integer("Ready", "The ready column."),
             Column.ageColumn(),
             TemplateColumns.containers(),
             TemplateColumns.images(),
-            TemplateColumns.selector("Selector is a label query over pods that should match the replica count. "
-                    + "If the selector is empty, it is defaulted to the labels present on the pod template. Label "
-                    + "keys and values that must match in order to be controlled by this replica set. More info: "
-                    + "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"));
+            TemplateColumns.selector("The selector column."));
 
     @Override
     public List<Column> columns() {

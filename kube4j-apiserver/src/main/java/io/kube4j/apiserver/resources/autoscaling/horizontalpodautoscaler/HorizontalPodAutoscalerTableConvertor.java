@@ -23,23 +23,11 @@ public final class HorizontalPodAutoscalerTableConvertor implements TableConvert
     private static final String NIL = "<nil>";
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Reference", "scaleTargetRef points to the target resource to scale, and is used to "
-                    + "the pods for which metrics should be collected, as well as to actually change the replica "
-                    + "count."),
-            Column.string("Targets", "metrics contains the specifications for which to use to calculate the "
-                    + "desired replica count (the maximum replica count across all metrics will be used).  The "
-                    + "desired replica count is calculated multiplying the ratio between the target value and the "
-                    + "current value by the current number of pods.  Ergo, metrics used must decrease as the pod "
-                    + "count is increased, and vice-versa.  See the individual metric source types for more "
-                    + "information about how each type of metric must respond."),
-            Column.string("MinPods", "minReplicas is the lower limit for the number of replicas to which the "
-                    + "autoscaler can scale down.  It defaults to 1 pod.  minReplicas is allowed to be 0 if the "
-                    + "alpha feature gate HPAScaleToZero is enabled and at least one Object or External metric is "
-                    + "configured.  Scaling is active as long as at least one metric value is available."),
-            Column.string("MaxPods", "maxReplicas is the upper limit for the number of replicas to which the "
-                    + "autoscaler can scale up. It cannot be less that minReplicas."),
-            Column.string("Replicas", "currentReplicas is current number of replicas of pods managed by this "
-                    + "autoscaler, as last seen by the autoscaler."),
+            Column.string("Reference", "The reference column."),
+            Column.string("Targets", "The targets column."),
+            Column.string("MinPods", "The minpods column."),
+            Column.string("MaxPods", "The maxpods column."),
+            Column.string("Replicas", "The replicas column."),
             Column.ageColumn());
 
     @Override

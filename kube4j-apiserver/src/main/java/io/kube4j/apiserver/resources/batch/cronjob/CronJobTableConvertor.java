@@ -20,28 +20,15 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class CronJobTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Schedule", "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."),
-            Column.string("Timezone", "The time zone name for the given schedule, see "
-                    + "https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will "
-                    + "default to the time zone of the kube-controller-manager process. The set of valid time zone "
-                    + "names and the time zone offset is loaded from the system-wide time zone database by the API "
-                    + "server during CronJob validation and the controller manager during execution. If no "
-                    + "system-wide time zone database can be found a bundled version of the database is used "
-                    + "instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a "
-                    + "change in host configuration, the controller will stop creating new new Jobs and will "
-                    + "create a system event with the reason UnknownTimeZone. More information can be found in "
-                    + "https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones"),
-            new Column("Suspend", "boolean", "", "This flag tells the controller to suspend subsequent "
-                    + "executions, it does not apply to already started executions.  Defaults to false.", 0),
-            Column.integer("Active", "A list of pointers to currently running jobs."),
-            Column.string("Last Schedule", "Information when was the last time the job was successfully "
-                    + "scheduled."),
+            Column.string("Schedule", "The schedule column."),
+            Column.string("Timezone", "The timezone column."),
+            new Column("Suspend", "boolean", "", "The suspend column.", 0),
+            Column.integer("Active", "The active column."),
+            Column.string("Last Schedule", "The last schedule column."),
             Column.ageColumn(),
             TemplateColumns.containers(),
             TemplateColumns.images(),
-            TemplateColumns.selector("A label query over pods that should match the pod count. Normally, the "
-                    + "system sets this field for you. More info: "
-                    + "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"));
+            TemplateColumns.selector("The selector column."));
 
     @Override
     public List<Column> columns() {

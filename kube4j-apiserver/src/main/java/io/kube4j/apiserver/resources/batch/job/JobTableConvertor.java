@@ -23,17 +23,13 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class JobTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Status", "Status of the job."),
-            Column.string("Completions", "The number of pods which reached phase Succeeded. The value increases "
-                    + "monotonically for a given spec. However, it may decrease in reaction to scale down of "
-                    + "elastic indexed jobs."),
-            Column.string("Duration", "Time required to complete the job."),
+            Column.string("Status", "The status column."),
+            Column.string("Completions", "The completions column."),
+            Column.string("Duration", "The duration column."),
             Column.ageColumn(),
             TemplateColumns.containers(),
             TemplateColumns.images(),
-            TemplateColumns.selector("A label query over pods that should match the pod count. Normally, the "
-                    + "system sets this field for you. More info: "
-                    + "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"));
+            TemplateColumns.selector("The selector column."));
 
     @Override
     public List<Column> columns() {

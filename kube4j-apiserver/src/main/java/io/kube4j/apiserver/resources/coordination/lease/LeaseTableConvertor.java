@@ -11,9 +11,7 @@ import java.util.List;
 /** Lease rows: HOLDER (the holder identity, "" when free). Stateless and thread-safe. */
 public final class LeaseTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Holder", "holderIdentity contains the identity of the holder of a current lease. If "
-                    + "Coordinated Leader Election is used, the holder identity must be equal to the elected "
-                    + "LeaseCandidate.metadata.name field."),
+            Column.string("Holder", "The holder column."),
             Column.ageColumn());
 
     @Override

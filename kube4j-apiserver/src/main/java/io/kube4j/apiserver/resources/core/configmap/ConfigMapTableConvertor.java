@@ -11,10 +11,7 @@ import java.util.List;
 /** ConfigMap rows: DATA counts the keys of data and binaryData. Stateless and thread-safe. */
 public final class ConfigMapTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Data", "Data contains the configuration data. Each key must consist of alphanumeric "
-                    + "characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData "
-                    + "field. The keys stored in Data must not overlap with the keys in the BinaryData field, this "
-                    + "is enforced during validation process."),
+            Column.string("Data", "The data column."),
             Column.ageColumn());
 
     @Override

@@ -20,12 +20,7 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class EndpointsTableConvertor implements TableConvertor {
     private static final int MAX = 3;
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Endpoints", "The set of all endpoints is the union of all subsets. Addresses are "
-                    + "placed into subsets according to the IPs they share. A single address with multiple ports, "
-                    + "some of which are ready and some of which are not (because they come from different "
-                    + "containers) will result in the address being displayed in different subsets for the "
-                    + "different ports. No address will appear in both Addresses and NotReadyAddresses in the same "
-                    + "subset. Sets of addresses and ports that comprise a service."),
+            Column.string("Endpoints", "The endpoints column."),
             Column.ageColumn());
 
     @Override

@@ -20,25 +20,15 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
  */
 public final class EventTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
-            Column.string("Last Seen", "The time at which the most recent occurrence of this event was "
-                    + "recorded."),
-            Column.string("Type", "Type of this event (Normal, Warning), new types could be added in the future"),
-            Column.string("Reason", "This should be a short, machine understandable string that gives the "
-                    + "reason for the transition into the object's current status."),
-            Column.string("Object", "The object that this event is about."),
-            Column.string("Subobject", "If referring to a piece of an object instead of an entire object, this "
-                    + "string should contain a valid JSON/Go field access statement, such as "
-                    + "desiredState.manifest.containers[2]. For example, if the object reference is to a container "
-                    + "within a pod, this would take on a value like: \"spec.containers{name}\" (where \"name\" "
-                    + "refers to the name of the container that triggered the event) or if no container name is "
-                    + "specified \"spec.containers[2]\" (container with index 2 in this pod). This syntax is chosen "
-                    + "only to have some well-defined way of referencing a part of an object.").wide(),
-            Column.string("Source", "The component reporting this event. Should be a short machine "
-                    + "understandable string.").wide(),
-            Column.string("Message", "A human-readable description of the status of this operation."),
-            Column.string("First Seen", "The time at which the event was first recorded. (Time of server "
-                    + "receipt is in TypeMeta.)").wide(),
-            Column.string("Count", "The number of times this event has occurred.").wide(),
+            Column.string("Last Seen", "The last seen column."),
+            Column.string("Type", "The type column."),
+            Column.string("Reason", "The reason column."),
+            Column.string("Object", "The object column."),
+            Column.string("Subobject", "The subobject column.").wide(),
+            Column.string("Source", "The source column.").wide(),
+            Column.string("Message", "The message column."),
+            Column.string("First Seen", "The first seen column.").wide(),
+            Column.string("Count", "The count column.").wide(),
             new Column("Name", "string", "name", Column.nameColumn().description(), 1));
 
     @Override

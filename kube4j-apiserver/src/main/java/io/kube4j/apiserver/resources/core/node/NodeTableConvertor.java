@@ -23,29 +23,19 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class NodeTableConvertor implements TableConvertor {
     private static final String ROLE_LABEL_PREFIX = "node-role.kubernetes.io/";
     private static final String ROLE_LABEL = "kubernetes.io/role";
-    private static final String ADDRESSES_DOC = "List of addresses reachable to the node. Queried from cloud "
-            + "provider, if available. More info: https://kubernetes.io/docs/reference/node/node-status/#addresses "
-            + "Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can "
-            + "cause data corruption when it is merged. Callers should instead use a full-replacement patch. See "
-            + "https://pr.k8s.io/79391 for an example. Consumers should assume that addresses can change during "
-            + "the lifetime of a Node. However, there are some exceptions where this may not be possible, such as "
-            + "Pods that inherit a Node's address in its own status or consumers of the downward API "
-            + "(status.hostIP).";
+    private static final String ADDRESSES_DOC = "The node address column.";
 
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Status", "The status of the node"),
-            Column.string("Roles", "The roles of the node"),
+            Column.string("Status", "The status column."),
+            Column.string("Roles", "The roles column."),
             Column.ageColumn(),
-            Column.string("Version", "Kubelet Version reported by the node."),
+            Column.string("Version", "The version column."),
             Column.string("Internal-IP", ADDRESSES_DOC).wide(),
             Column.string("External-IP", ADDRESSES_DOC).wide(),
-            Column.string("OS-Image", "OS Image reported by the node from /etc/os-release (e.g. Debian "
-                    + "GNU/Linux 7 (wheezy)).").wide(),
-            Column.string("Kernel-Version", "Kernel Version reported by the node from 'uname -r' (e.g. "
-                    + "3.16.0-0.bpo.4-amd64).").wide(),
-            Column.string("Container-Runtime", "ContainerRuntime Version reported by the node through runtime "
-                    + "remote API (e.g. containerd://1.4.2).").wide());
+            Column.string("OS-Image", "The os-image column.").wide(),
+            Column.string("Kernel-Version", "The kernel-version column.").wide(),
+            Column.string("Container-Runtime", "The container-runtime column.").wide());
 
     @Override
     public List<Column> columns() {

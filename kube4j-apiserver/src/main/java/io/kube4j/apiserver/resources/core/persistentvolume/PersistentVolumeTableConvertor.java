@@ -25,30 +25,16 @@ public final class PersistentVolumeTableConvertor implements TableConvertor {
 
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Capacity", "capacity is the description of the persistent volume's resources and "
-                    + "capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity"),
-            Column.string("Access Modes", "accessModes contains all ways the volume can be mounted. More info: "
-                    + "https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes"),
-            Column.string("Reclaim Policy", "persistentVolumeReclaimPolicy defines what happens to a persistent "
-                    + "volume when released from its claim. Valid options are Retain (default for manually "
-                    + "created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), "
-                    + "and Recycle (deprecated). Recycle must be supported by the volume plugin underlying this "
-                    + "PersistentVolume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes"
-                    + "#reclaiming"),
-            Column.string("Status", "phase indicates if a volume is available, bound to a claim, or released by "
-                    + "a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase"),
-            Column.string("Claim", "claimRef is part of a bi-directional binding between PersistentVolume and "
-                    + "PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the "
-                    + "authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/"
-                    + "storage/persistent-volumes#binding"),
-            Column.string("StorageClass", "StorageClass of the pv"),
-            Column.string("VolumeAttributesClass", "VolumeAttributesClass of the pv"),
-            Column.string("Reason", "reason is a brief CamelCase string that describes any failure and is meant "
-                    + "for machine parsing and tidy display in the CLI."),
+            Column.string("Capacity", "The capacity column."),
+            Column.string("Access Modes", "The access modes column."),
+            Column.string("Reclaim Policy", "The reclaim policy column."),
+            Column.string("Status", "The status column."),
+            Column.string("Claim", "The claim column."),
+            Column.string("StorageClass", "The storageclass column."),
+            Column.string("VolumeAttributesClass", "The volumeattributesclass column."),
+            Column.string("Reason", "The reason column."),
             Column.ageColumn(),
-            Column.string("VolumeMode", "volumeMode defines if a volume is intended to be used with a formatted "
-                    + "filesystem or to remain in raw block state. Value of Filesystem is implied when not "
-                    + "included in spec.").wide());
+            Column.string("VolumeMode", "The volumemode column.").wide());
 
     @Override
     public List<Column> columns() {

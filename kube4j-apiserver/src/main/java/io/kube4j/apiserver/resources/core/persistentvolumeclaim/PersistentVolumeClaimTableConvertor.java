@@ -20,18 +20,14 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class PersistentVolumeClaimTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Status", "phase represents the current phase of PersistentVolumeClaim."),
-            Column.string("Volume", "volumeName is the binding reference to the PersistentVolume backing this "
-                    + "claim."),
-            Column.string("Capacity", "capacity represents the actual resources of the underlying volume."),
-            Column.string("Access Modes", "accessModes contains the actual access modes the volume backing the "
-                    + "PVC has. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes"
-                    + "#access-modes-1"),
-            Column.string("StorageClass", "StorageClass of the pvc"),
-            Column.string("VolumeAttributesClass", "VolumeAttributesClass of the pvc"),
+            Column.string("Status", "The status column."),
+            Column.string("Volume", "The volume column."),
+            Column.string("Capacity", "The capacity column."),
+            Column.string("Access Modes", "The access modes column."),
+            Column.string("StorageClass", "The storageclass column."),
+            Column.string("VolumeAttributesClass", "The volumeattributesclass column."),
             Column.ageColumn(),
-            Column.string("VolumeMode", "volumeMode defines what type of volume is required by the claim. Value "
-                    + "of Filesystem is implied when not included in claim spec.").wide());
+            Column.string("VolumeMode", "The volumemode column.").wide());
 
     @Override
     public List<Column> columns() {

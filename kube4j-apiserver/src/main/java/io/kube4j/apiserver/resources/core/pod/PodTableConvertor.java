@@ -26,30 +26,15 @@ public final class PodTableConvertor implements TableConvertor {
 
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Ready", "The aggregate readiness state of this pod for accepting traffic."),
-            Column.string("Status", "The aggregate status of the containers in this pod."),
-            Column.string("Restarts", "The number of times the containers in this pod have been restarted "
-                    + "and when the last container in this pod has restarted."),
+            Column.string("Ready", "The ready column."),
+            Column.string("Status", "The status column."),
+            Column.string("Restarts", "The restarts column."),
             Column.ageColumn(),
-            Column.string("IP", "podIP address allocated to the pod. Routable at least within the cluster. "
-                    + "Empty if not yet allocated.").wide(),
-            Column.string("Node", "NodeName indicates in which node this pod is scheduled. If empty, this pod "
-                    + "is a candidate for scheduling by the scheduler defined in schedulerName. Once this field "
-                    + "is set, the kubelet for this node becomes responsible for the lifecycle of this pod. This "
-                    + "field should not be used to express a desire for the pod to be scheduled on a specific "
-                    + "node. https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename")
+            Column.string("IP", "The ip column.").wide(),
+            Column.string("Node", "The node column.")
                     .wide(),
-            Column.string("Nominated Node", "nominatedNodeName is set only when this pod preempts other pods "
-                    + "on the node, but it cannot be scheduled right away as preemption victims receive their "
-                    + "graceful termination periods. This field does not guarantee that the pod will be "
-                    + "scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes "
-                    + "become available sooner. Scheduler may also decide to give the resources on this node to "
-                    + "a higher priority pod that is created after preemption. As a result, this field may be "
-                    + "different than PodSpec.nodeName when the pod is scheduled.").wide(),
-            Column.string("Readiness Gates", "If specified, all readiness gates will be evaluated for pod "
-                    + "readiness. A pod is ready when all its containers are ready AND all conditions specified "
-                    + "in the readiness gates have status equal to \"True\" More info: "
-                    + "https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates").wide());
+            Column.string("Nominated Node", "The nominated node column.").wide(),
+            Column.string("Readiness Gates", "The readiness gates column.").wide());
 
     @Override
     public List<Column> columns() {

@@ -19,10 +19,8 @@ import static io.kube4j.apiserver.printers.CellFormat.at;
  */
 public final class ResourceQuotaTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Request", "Request represents a minimum amount of cpu/memory that a container may "
-                    + "consume."),
-            Column.string("Limit", "Limits control the maximum amount of cpu/memory that a container may use "
-                    + "independent of contention on the node."),
+            Column.string("Request", "The request column."),
+            Column.string("Limit", "The limit column."),
             Column.ageColumn());
 
     @Override

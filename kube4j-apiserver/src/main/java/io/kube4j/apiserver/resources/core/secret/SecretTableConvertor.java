@@ -14,12 +14,8 @@ import java.util.Set;
 /** Secret rows: TYPE and the number of DATA keys. Stateless and thread-safe. */
 public final class SecretTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Type", "Used to facilitate programmatic handling of secret data. More info: "
-                    + "https://kubernetes.io/docs/concepts/configuration/secret/#secret-types"),
-            Column.string("Data", "Data contains the secret data. Each key must consist of alphanumeric "
-                    + "characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded "
-                    + "string, representing the arbitrary (possibly non-string) data value here. Described in "
-                    + "https://tools.ietf.org/html/rfc4648#section-4"),
+            Column.string("Type", "The type column."),
+            Column.string("Data", "The data column."),
             Column.ageColumn());
 
     @Override

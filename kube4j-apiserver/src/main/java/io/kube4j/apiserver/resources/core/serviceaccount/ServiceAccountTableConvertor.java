@@ -11,15 +11,7 @@ import java.util.List;
 /** ServiceAccount rows: SECRETS counts the referenced secrets. Stateless and thread-safe. */
 public final class ServiceAccountTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Secrets", "Secrets is a list of the secrets in the same namespace that pods running "
-                    + "using this ServiceAccount are allowed to use. Pods are only limited to this list if this "
-                    + "service account has a \"kubernetes.io/enforce-mountable-secrets\" annotation set to "
-                    + "\"true\". The \"kubernetes.io/enforce-mountable-secrets\" annotation is deprecated since "
-                    + "v1.32. Prefer separate namespaces to isolate access to mounted secrets. This field should "
-                    + "not be used to find auto-generated service account token secrets for use outside of pods. "
-                    + "Instead, tokens can be requested directly using the TokenRequest API, or service account "
-                    + "token secrets can be manually created. More info: "
-                    + "https://kubernetes.io/docs/concepts/configuration/secret"),
+            Column.string("Secrets", "The secrets column."),
             Column.ageColumn());
 
     @Override

@@ -22,11 +22,10 @@ public final class IngressTableConvertor implements TableConvertor {
     private static final int MAX_HOSTS = 3;
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Class", "The name of the IngressClass resource that should be used for additional "
-                    + "configuration"),
-            Column.string("Hosts", "Hosts that incoming requests are matched against before the ingress rule"),
-            Column.string("Address", "Address is a list containing ingress points for the load-balancer"),
-            Column.string("Ports", "Ports of TLS configurations that open"),
+            Column.string("Class", "The class column."),
+            Column.string("Hosts", "The hosts column."),
+            Column.string("Address", "The address column."),
+            Column.string("Ports", "The ports column."),
             Column.ageColumn());
 
     @Override

@@ -11,11 +11,7 @@ import java.util.List;
 /** NetworkPolicy rows: POD-SELECTOR ({@code <none>} selects every pod). Stateless and thread-safe. */
 public final class NetworkPolicyTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Pod-Selector", "Selects the pods to which this NetworkPolicy object applies. The array "
-                    + "of ingress rules is applied to any pods selected by this field. Multiple network policies "
-                    + "can select the same set of pods. In this case, the ingress rules for each are combined "
-                    + "additively. This field is NOT optional and follows standard label selector semantics. An "
-                    + "empty podSelector matches all pods in this namespace."),
+            Column.string("Pod-Selector", "The pod-selector column."),
             Column.ageColumn());
 
     @Override

@@ -11,8 +11,7 @@ import java.util.List;
 /** ClusterRoleBinding rows: the RoleBinding layout with cluster descriptions. Stateless and thread-safe. */
 public final class ClusterRoleBindingTableConvertor implements TableConvertor {
     private final RoleBindingTableConvertor layout = new RoleBindingTableConvertor("clusterRoleBinding",
-            "RoleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved, "
-                    + "the Authorizer must return an error. This field is immutable.");
+            "The role column.");
 
     @Override
     public List<Column> columns() {

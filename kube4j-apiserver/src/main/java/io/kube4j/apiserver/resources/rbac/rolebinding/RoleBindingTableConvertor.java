@@ -22,15 +22,13 @@ public final class RoleBindingTableConvertor implements TableConvertor {
     /** @param noun "roleBinding" or "clusterRoleBinding", as in upstream's column descriptions */
     public RoleBindingTableConvertor(String noun, String roleRefDescription) {
         this.columns = List.of(Column.nameColumn(), Column.string("Role", roleRefDescription), Column.ageColumn(),
-                Column.string("Users", "Users in the " + noun).wide(),
-                Column.string("Groups", "Groups in the " + noun).wide(),
-                Column.string("ServiceAccounts", "ServiceAccounts in the " + noun).wide());
+                Column.string("Users", "The users column.").wide(),
+                Column.string("Groups", "The groups column.").wide(),
+                Column.string("ServiceAccounts", "The serviceaccounts column.").wide());
     }
 
     public RoleBindingTableConvertor() {
-        this("roleBinding", "RoleRef can reference a Role in the current namespace or a ClusterRole in the global "
-                + "namespace. If the RoleRef cannot be resolved, the Authorizer must return an error. This field "
-                + "is immutable.");
+        this("roleBinding", "The role column.");
     }
 
     @Override

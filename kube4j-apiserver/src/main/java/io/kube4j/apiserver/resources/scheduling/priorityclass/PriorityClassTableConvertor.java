@@ -12,17 +12,11 @@ import java.util.List;
 public final class PriorityClassTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.integer("Value", "value represents the integer value of this priority class. This is the "
-                    + "actual priority that pods receive when they have the name of this class in their pod spec."),
-            new Column("Global-Default", "boolean", "", "globalDefault specifies whether this PriorityClass should "
-                    + "be considered as the default priority for pods that do not have any priority class. Only "
-                    + "one PriorityClass can be marked as `globalDefault`. However, if more than one "
-                    + "PriorityClasses exists with their `globalDefault` field set to true, the smallest value of "
-                    + "such global default PriorityClasses will be used as the default priority.", 0),
+            Column.integer("Value", "The value column."),
+            new Column("Global-Default", "boolean", "", "The global-default column.", 0),
             Column.ageColumn(),
             // upstream gives this column no wide priority, so it always shows
-            Column.string("PreemptionPolicy", "preemptionPolicy is the Policy for preempting pods with lower "
-                    + "priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset."));
+            Column.string("PreemptionPolicy", "The preemptionpolicy column."));
 
     @Override
     public List<Column> columns() {

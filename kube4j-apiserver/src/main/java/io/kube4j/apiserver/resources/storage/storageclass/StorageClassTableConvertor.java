@@ -19,14 +19,10 @@ public final class StorageClassTableConvertor implements TableConvertor {
     private static final String BETA_DEFAULT_ANNOTATION = "storageclass.beta.kubernetes.io/is-default-class";
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Provisioner", "provisioner indicates the type of the provisioner."),
-            Column.string("ReclaimPolicy", "reclaimPolicy controls the reclaimPolicy for dynamically provisioned "
-                    + "PersistentVolumes of this storage class. Defaults to Delete."),
-            Column.string("VolumeBindingMode", "volumeBindingMode indicates how PersistentVolumeClaims should be "
-                    + "provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only "
-                    + "honored by servers that enable the VolumeScheduling feature."),
-            Column.string("AllowVolumeExpansion", "allowVolumeExpansion shows whether the storage class allow "
-                    + "volume expand."),
+            Column.string("Provisioner", "The provisioner column."),
+            Column.string("ReclaimPolicy", "The reclaimpolicy column."),
+            Column.string("VolumeBindingMode", "The volumebindingmode column."),
+            Column.string("AllowVolumeExpansion", "The allowvolumeexpansion column."),
             Column.ageColumn());
 
     @Override
