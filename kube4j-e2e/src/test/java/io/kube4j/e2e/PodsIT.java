@@ -151,4 +151,34 @@ class PodsIT {
                 .succeeds()
                 .hasLineMatching("Name:\\s+kubia-described");
     }
+
+    @Test
+    void describeListsTheEventsOfThePod(TestNamespace ns) {
+        assertThat(ns.kubectl().runWithStdin(Manifests.pod("kubia-evented"), "create", "-f", "-")).succeeds();
+        String uid = ns.kubectl().run("get", "pod", "kubia-evented", "-o", "jsonpath={.metadata.uid}").stdout().strip();
+        String event = """
+                apiVersion: v1
+                kind: Event
+                metadata:
+                  name: kubia-evented.1
+                involvedObject:
+                  apiVersion: v1
+                  kind: Pod
+                  name: kubia-evented
+                  namespace: %s
+                  uid: %s
+                reason: Scheduled
+                message: Successfully assigned %s/kubia-evented to node-a
+                type: Normal
+                source:
+                  component: default-scheduler
+                count: 1
+                """.formatted(ns.name(), uid, ns.name());
+        assertThat(ns.kubectl().runWithStdin(event, "create", "-f", "-")).succeeds();
+        // describe finds the event by the pod's name, namespace and uid, as upstream's field selector does
+        assertThat(ns.kubectl().run("describe", "pod", "kubia-evented"))
+                .succeeds()
+                .hasLineMatching("\\s+Normal\\s+Scheduled\\s+.*default-scheduler\\s+Successfully assigned "
+                        + ns.name() + "/kubia-evented to node-a");
+    }
 }
