@@ -120,6 +120,11 @@ public class StatusException extends RuntimeException {
                 "Internal error occurred: " + message, null, null, null, null, null);
     }
 
+    /** A 500 that upstream reports with its bare message and no reason. */
+    public static StatusException unknown(String message) {
+        return new StatusException(StatusReason.UNKNOWN, 500, message, null, null, null, null, null);
+    }
+
     /** Upstream's path-not-found: reason NotFound with "the server could not find the requested resource". */
     public static StatusException pathNotFound() {
         return new StatusException(StatusReason.NOT_FOUND, 404, "the server could not find the requested resource",
@@ -154,7 +159,9 @@ public class StatusException extends RuntimeException {
         s.putObject("metadata");
         s.put("status", "Failure");
         s.put("message", getMessage());
-        s.put("reason", reason.wire());
+        if (!reason.wire().isEmpty()) {
+            s.put("reason", reason.wire());
+        }
         if (name != null || kind != null || group != null || !causes.isEmpty() || retryAfterSeconds != null) {
             ObjectNode d = s.putObject("details");
             if (name != null && !name.isEmpty()) {

@@ -2,6 +2,8 @@ package io.kube4j.apimachinery.errors;
 
 /** The {@code metav1.StatusReason} values and the HTTP code each one carries. */
 public enum StatusReason {
+    /** Upstream's empty reason, for errors it reports without one (e.g. storage errors). */
+    UNKNOWN("", 500),
     BAD_REQUEST("BadRequest", 400),
     UNAUTHORIZED("Unauthorized", 401),
     FORBIDDEN("Forbidden", 403),

@@ -608,7 +608,7 @@ public final class StrategicMergePatch {
 
     /** Errors upstream returns as plain Go errors, which the server reports as 500 with the bare message. */
     private static StatusException failure(String message) {
-        return new StatusException(StatusReason.INTERNAL_ERROR, 500, message, null, null, null, null, null);
+        return StatusException.unknown(message);
     }
 
     private static StatusException badRetainKeys() {

@@ -238,7 +238,8 @@ public final class Store {
         String ns = info.namespaced() ? namespace : null;
         checkNamespace(meta, ns);
         if (meta.hasNonNull("resourceVersion") && !meta.get("resourceVersion").asText().isEmpty()) {
-            throw StatusException.internal("resourceVersion should not be set on objects to be created");
+            // upstream's storage rejects this with a bare 500, which clients recognise by its message
+            throw StatusException.unknown("resourceVersion should not be set on objects to be created");
         }
         strategy.applyDefaults(obj);
         String name = Json.text(meta, "name");
