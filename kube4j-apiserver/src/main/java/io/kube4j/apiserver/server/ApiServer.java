@@ -275,6 +275,8 @@ public final class ApiServer implements AutoCloseable {
         RequestInfo ri = null;
         String verb = req.method().name();
         String resource = "";
+        String group = "";
+        String subresource = "";
         try {
             if (isPublic(path)) {
                 servePublic(ex, path);
@@ -286,8 +288,10 @@ public final class ApiServer implements AutoCloseable {
             ri = RequestInfo.parse(req.method().name(), path, "true".equals(req.getParam("watch"))
                     || "1".equals(req.getParam("watch")));
             if (ri != null) {
-                verb = ri.verb();
+                verb = metricVerb(ri.verb());
                 resource = ri.resource();
+                group = ri.group();
+                subresource = ri.subresource() == null ? "" : ri.subresource();
                 handler.handle(ri, ex);
             } else {
                 serveNonResource(ex, path);
@@ -302,17 +306,35 @@ public final class ApiServer implements AutoCloseable {
             sendStatus(ex, StatusException.internal(t.toString()));
         } finally {
             Timer.builder("apiserver_request_duration_seconds")
-                    .description("Response latency distribution in seconds for each verb and resource.")
-                    .tags("verb", verb, "resource", resource)
+                    .description("Response latency distribution in seconds for each verb, group, resource and subresource.")
+                    .tags("verb", verb, "group", group, "resource", resource, "subresource", subresource)
                     .publishPercentileHistogram()
                     .maximumExpectedValue(Duration.ofSeconds(60))
                     .register(metrics)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            metrics.counter("apiserver_request_total", "verb", verb, "resource", resource,
-                    "code", Integer.toString(ex.status)).increment();
+            io.micrometer.core.instrument.Counter.builder("apiserver_request_total")
+                    .description("Counter of API server requests broken out by verb, group, resource, subresource "
+                            + "and HTTP response code.")
+                    .tags("verb", verb, "group", group, "resource", resource, "subresource", subresource,
+                            "code", Integer.toString(ex.status))
+                    .register(metrics).increment();
             LOG.debug("request method={} path={} status={} user={} micros={}", req.method(), path, ex.status,
                     user == null ? "" : user.name(), (System.nanoTime() - start) / 1000);
         }
+    }
+
+    /** The verb label upstream's request metrics use: the HTTP-style verb, with LIST and WATCH apart. */
+    private static String metricVerb(String verb) {
+        return switch (verb) {
+            case "get" -> "GET";
+            case "list" -> "LIST";
+            case "watch" -> "WATCH";
+            case "create" -> "POST";
+            case "update" -> "PUT";
+            case "patch" -> "PATCH";
+            case "delete", "deletecollection" -> "DELETE";
+            default -> verb.toUpperCase();
+        };
     }
 
     private static boolean isPublic(String path) {

@@ -218,6 +218,17 @@ class ApiServerTest {
         assertThat(ready.body()).isEqualTo("ok");
     }
 
+    @Test
+    void metricsCountRequestsByVerbAndResource() throws Exception {
+        client.configMaps().resource(cm("counted", Map.of())).create();
+        client.configMaps().withName("counted").get();
+        String metrics = client.getHttpClient().sendAsync(client.getHttpClient().newHttpRequestBuilder()
+                .uri(server.url() + "/metrics").build(), String.class).get().body();
+        assertThat(metrics).containsPattern("apiserver_request_total\\{.*resource=\"configmaps\".*verb=\"POST\".*} [1-9]");
+        assertThat(metrics).containsPattern("apiserver_request_total\\{.*resource=\"configmaps\".*verb=\"GET\".*} [1-9]");
+        assertThat(metrics).contains("apiserver_request_duration_seconds_bucket");
+    }
+
     private static List<String> names(List<? extends io.fabric8.kubernetes.api.model.HasMetadata> items) {
         return items.stream().map(i -> i.getMetadata().getName()).sorted().toList();
     }
