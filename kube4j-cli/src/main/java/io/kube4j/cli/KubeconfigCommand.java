@@ -24,7 +24,7 @@ final class KubeconfigCommand implements Callable<Integer> {
             System.err.println("no cluster in " + dataDir + ": run kube4j server first");
             return 1;
         }
-        System.out.print(Kubeconfig.render(server, ClusterPki.loadOrCreate(dataDir.resolve("tls"), List.of("localhost"))));
+        System.out.print(io.kube4j.apiserver.pki.AdminKubeconfig.render(server, ClusterPki.loadOrCreate(dataDir.resolve("tls"), List.of("localhost"))));
         return 0;
     }
 }

@@ -46,7 +46,7 @@ final class ServerCommand implements Callable<Integer> {
         ApiServer server = new ApiServer(options).start();
         String host = bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
         String url = "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
-        String kubeconfig = Kubeconfig.render(url, server.pki());
+        String kubeconfig = io.kube4j.apiserver.pki.AdminKubeconfig.render(url, server.pki());
         Path inData = dataDir.resolve("kubeconfig.yaml");
         Kubeconfig.write(inData, kubeconfig);
         System.out.println("kube4j " + ApiServer.GIT_VERSION + " serving at " + url);

@@ -71,27 +71,7 @@ public final class Kube4jCluster implements AutoCloseable {
 
     /** The kubeconfig of the admin user, for kubectl or other clients. */
     public String kubeconfig() {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: kube4j
-                  cluster:
-                    server: %s
-                    certificate-authority-data: %s
-                users:
-                - name: kube4j-admin
-                  user:
-                    client-certificate-data: %s
-                    client-key-data: %s
-                contexts:
-                - name: kube4j
-                  context:
-                    cluster: kube4j
-                    user: kube4j-admin
-                current-context: kube4j
-                """.formatted(url(), b64(server.pki().ca().certPem()), b64(server.pki().admin().certPem()),
-                b64(server.pki().admin().keyPem()));
+        return io.kube4j.apiserver.pki.AdminKubeconfig.render(url(), server.pki());
     }
 
     /** The server itself, for what the clients cannot reach. */

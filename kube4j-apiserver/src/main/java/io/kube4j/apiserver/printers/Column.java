@@ -9,19 +9,26 @@ package io.kube4j.apiserver.printers;
  */
 public record Column(String name, String type, String format, String description, int priority) {
     public static Column nameColumn() {
-        return new Column("Name", "string", "name", "The name column.", 0);
+        return new Column("Name", "string", "name", describe("Name"), 0);
     }
 
     public static Column ageColumn() {
-        return new Column("Age", "string", "", "The age column.", 0);
+        return string("Age");
     }
 
-    public static Column string(String name, String description) {
-        return new Column(name, "string", "", description, 0);
+    /** A string column described by its name. */
+    public static Column string(String name) {
+        return new Column(name, "string", "", describe(name), 0);
     }
 
-    public static Column integer(String name, String description) {
-        return new Column(name, "integer", "", description, 0);
+    /** An integer column described by its name. */
+    public static Column integer(String name) {
+        return new Column(name, "integer", "", describe(name), 0);
+    }
+
+    /** kube4j's short description of a column: kubectl never prints it. */
+    public static String describe(String name) {
+        return "The " + name.toLowerCase() + " column.";
     }
 
     public Column wide() {

@@ -1,25 +1,30 @@
 package io.kube4j.apiserver.printers;
 
 /**
- * The wide columns that workload tables share (containers, images, selector), with upstream's
- * names and descriptions. Stateless.
+ * The columns that workload tables share (containers, images, selector), with upstream's names.
+ * Stateless.
  */
 public final class TemplateColumns {
     private TemplateColumns() {
     }
 
     public static Column containers() {
-        return Column.string("Containers", "The containers column.").wide();
+        return Column.string("Containers").wide();
     }
 
     public static Column images() {
-        return Column.string("Images", "The images column.").wide();
+        return Column.string("Images").wide();
     }
 
-    public static Column selector(String description) {
-        return Column.string("Selector", description).wide();
+    public static Column selector() {
+        return Column.string("Selector").wide();
     }
 
-    /** The description of a workload's selector column. */
-    public static final String LABEL_SELECTOR_DOC = "The selector column.";
+    /**
+     * The columns of a replicated workload (ReplicationController, ReplicaSet): Desired, Current,
+     * Ready and Age; wide: containers, images, selector.
+     */
+    public static final java.util.List<Column> REPLICATED = java.util.List.of(Column.nameColumn(),
+            Column.integer("Desired"), Column.integer("Current"), Column.integer("Ready"), Column.ageColumn(),
+            containers(), images(), selector());
 }

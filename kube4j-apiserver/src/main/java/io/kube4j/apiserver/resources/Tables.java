@@ -29,7 +29,6 @@ import io.kube4j.apiserver.resources.networking.ingress.IngressTableConvertor;
 import io.kube4j.apiserver.resources.networking.ingressclass.IngressClassTableConvertor;
 import io.kube4j.apiserver.resources.networking.networkpolicy.NetworkPolicyTableConvertor;
 import io.kube4j.apiserver.resources.policy.poddisruptionbudget.PodDisruptionBudgetTableConvertor;
-import io.kube4j.apiserver.resources.rbac.clusterrolebinding.ClusterRoleBindingTableConvertor;
 import io.kube4j.apiserver.resources.rbac.rolebinding.RoleBindingTableConvertor;
 import io.kube4j.apiserver.resources.scheduling.priorityclass.PriorityClassTableConvertor;
 import io.kube4j.apiserver.resources.storage.storageclass.StorageClassTableConvertor;
@@ -79,7 +78,7 @@ final class Tables {
         m.put("networking.k8s.io/networkpolicies", new NetworkPolicyTableConvertor());
         m.put("discovery.k8s.io/endpointslices", new EndpointSliceTableConvertor());
         m.put("coordination.k8s.io/leases", new LeaseTableConvertor());
-        m.put("rbac.authorization.k8s.io/clusterrolebindings", new ClusterRoleBindingTableConvertor());
+        m.put("rbac.authorization.k8s.io/clusterrolebindings", new RoleBindingTableConvertor());
         m.put("rbac.authorization.k8s.io/rolebindings", new RoleBindingTableConvertor());
         m.put("storage.k8s.io/storageclasses", new StorageClassTableConvertor());
         m.put("policy/poddisruptionbudgets", new PodDisruptionBudgetTableConvertor());

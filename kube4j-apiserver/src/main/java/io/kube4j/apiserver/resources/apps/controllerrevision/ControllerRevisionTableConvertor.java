@@ -18,8 +18,8 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
  */
 public final class ControllerRevisionTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Controller", "The controller column."),
-            Column.string("Revision", "The revision column."),
+            Column.string("Controller"),
+            Column.string("Revision"),
             Column.ageColumn());
 
     @Override

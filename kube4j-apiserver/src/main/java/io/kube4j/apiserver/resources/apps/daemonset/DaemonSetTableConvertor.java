@@ -18,16 +18,16 @@ import static io.kube4j.apiserver.printers.CellFormat.at;
 public final class DaemonSetTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.integer("Desired", "The desired column."),
-            Column.integer("Current", "The current column."),
-            Column.integer("Ready", "The ready column."),
-            Column.integer("Up-to-date", "The up-to-date column."),
-            Column.integer("Available", "The available column."),
-            Column.string("Node Selector", "The node selector column."),
+            Column.integer("Desired"),
+            Column.integer("Current"),
+            Column.integer("Ready"),
+            Column.integer("Up-to-date"),
+            Column.integer("Available"),
+            Column.string("Node Selector"),
             Column.ageColumn(),
             TemplateColumns.containers(),
             TemplateColumns.images(),
-            TemplateColumns.selector("The selector column."));
+            TemplateColumns.selector());
 
     @Override
     public List<Column> columns() {

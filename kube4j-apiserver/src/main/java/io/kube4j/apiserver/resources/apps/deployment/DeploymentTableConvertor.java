@@ -18,13 +18,13 @@ import static io.kube4j.apiserver.printers.CellFormat.at;
 public final class DeploymentTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Ready", "The ready column."),
-            Column.string("Up-to-date", "The up-to-date column."),
-            Column.string("Available", "The available column."),
+            Column.string("Ready"),
+            Column.string("Up-to-date"),
+            Column.string("Available"),
             Column.ageColumn(),
             TemplateColumns.containers(),
             TemplateColumns.images(),
-            TemplateColumns.selector("The selector column."));
+            TemplateColumns.selector());
 
     @Override
     public List<Column> columns() {

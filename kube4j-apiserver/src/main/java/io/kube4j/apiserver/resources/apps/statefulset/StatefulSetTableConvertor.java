@@ -15,7 +15,7 @@ import static io.kube4j.apiserver.printers.CellFormat.at;
 public final class StatefulSetTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Ready", "The ready column."),
+            Column.string("Ready"),
             Column.ageColumn(),
             TemplateColumns.containers(),
             TemplateColumns.images());

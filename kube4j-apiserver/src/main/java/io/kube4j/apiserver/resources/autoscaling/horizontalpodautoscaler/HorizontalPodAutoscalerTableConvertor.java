@@ -23,11 +23,11 @@ public final class HorizontalPodAutoscalerTableConvertor implements TableConvert
     private static final String NIL = "<nil>";
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Reference", "The reference column."),
-            Column.string("Targets", "The targets column."),
-            Column.string("MinPods", "The minpods column."),
-            Column.string("MaxPods", "The maxpods column."),
-            Column.string("Replicas", "The replicas column."),
+            Column.string("Reference"),
+            Column.string("Targets"),
+            Column.string("MinPods"),
+            Column.string("MaxPods"),
+            Column.string("Replicas"),
             Column.ageColumn());
 
     @Override

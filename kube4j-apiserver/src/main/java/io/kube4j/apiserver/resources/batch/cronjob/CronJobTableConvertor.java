@@ -20,15 +20,15 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class CronJobTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Schedule", "The schedule column."),
-            Column.string("Timezone", "The timezone column."),
-            new Column("Suspend", "boolean", "", "The suspend column.", 0),
-            Column.integer("Active", "The active column."),
-            Column.string("Last Schedule", "The last schedule column."),
+            Column.string("Schedule"),
+            Column.string("Timezone"),
+            new Column("Suspend", "boolean", "", Column.describe("Suspend"), 0),
+            Column.integer("Active"),
+            Column.string("Last Schedule"),
             Column.ageColumn(),
             TemplateColumns.containers(),
             TemplateColumns.images(),
-            TemplateColumns.selector("The selector column."));
+            TemplateColumns.selector());
 
     @Override
     public List<Column> columns() {

@@ -23,13 +23,13 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class JobTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Status", "The status column."),
-            Column.string("Completions", "The completions column."),
-            Column.string("Duration", "The duration column."),
+            Column.string("Status"),
+            Column.string("Completions"),
+            Column.string("Duration"),
             Column.ageColumn(),
             TemplateColumns.containers(),
             TemplateColumns.images(),
-            TemplateColumns.selector("The selector column."));
+            TemplateColumns.selector());
 
     @Override
     public List<Column> columns() {

@@ -11,7 +11,7 @@ import java.util.List;
 /** Lease rows: HOLDER (the holder identity, "" when free). Stateless and thread-safe. */
 public final class LeaseTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Holder", "The holder column."),
+            Column.string("Holder"),
             Column.ageColumn());
 
     @Override

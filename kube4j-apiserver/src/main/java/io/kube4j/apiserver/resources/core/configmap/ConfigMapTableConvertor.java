@@ -11,7 +11,7 @@ import java.util.List;
 /** ConfigMap rows: DATA counts the keys of data and binaryData. Stateless and thread-safe. */
 public final class ConfigMapTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Data", "The data column."),
+            Column.string("Data"),
             Column.ageColumn());
 
     @Override

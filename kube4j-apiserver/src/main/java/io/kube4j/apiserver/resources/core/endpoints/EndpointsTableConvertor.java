@@ -20,7 +20,7 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class EndpointsTableConvertor implements TableConvertor {
     private static final int MAX = 3;
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Endpoints", "The endpoints column."),
+            Column.string("Endpoints"),
             Column.ageColumn());
 
     @Override

@@ -20,15 +20,15 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
  */
 public final class EventTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
-            Column.string("Last Seen", "The last seen column."),
-            Column.string("Type", "The type column."),
-            Column.string("Reason", "The reason column."),
-            Column.string("Object", "The object column."),
-            Column.string("Subobject", "The subobject column.").wide(),
-            Column.string("Source", "The source column.").wide(),
-            Column.string("Message", "The message column."),
-            Column.string("First Seen", "The first seen column.").wide(),
-            Column.string("Count", "The count column.").wide(),
+            Column.string("Last Seen"),
+            Column.string("Type"),
+            Column.string("Reason"),
+            Column.string("Object"),
+            Column.string("Subobject").wide(),
+            Column.string("Source").wide(),
+            Column.string("Message"),
+            Column.string("First Seen").wide(),
+            Column.string("Count").wide(),
             new Column("Name", "string", "name", Column.nameColumn().description(), 1));
 
     @Override

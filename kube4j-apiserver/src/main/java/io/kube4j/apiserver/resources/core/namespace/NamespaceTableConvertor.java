@@ -11,7 +11,7 @@ import java.util.List;
 /** Namespace rows: NAME, STATUS (the phase), AGE. Stateless and thread-safe. */
 public final class NamespaceTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Status", "The status column."), Column.ageColumn());
+            Column.string("Status"), Column.ageColumn());
 
     @Override
     public List<Column> columns() {

@@ -23,19 +23,18 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class NodeTableConvertor implements TableConvertor {
     private static final String ROLE_LABEL_PREFIX = "node-role.kubernetes.io/";
     private static final String ROLE_LABEL = "kubernetes.io/role";
-    private static final String ADDRESSES_DOC = "The node address column.";
 
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Status", "The status column."),
-            Column.string("Roles", "The roles column."),
+            Column.string("Status"),
+            Column.string("Roles"),
             Column.ageColumn(),
-            Column.string("Version", "The version column."),
-            Column.string("Internal-IP", ADDRESSES_DOC).wide(),
-            Column.string("External-IP", ADDRESSES_DOC).wide(),
-            Column.string("OS-Image", "The os-image column.").wide(),
-            Column.string("Kernel-Version", "The kernel-version column.").wide(),
-            Column.string("Container-Runtime", "The container-runtime column.").wide());
+            Column.string("Version"),
+            Column.string("Internal-IP").wide(),
+            Column.string("External-IP").wide(),
+            Column.string("OS-Image").wide(),
+            Column.string("Kernel-Version").wide(),
+            Column.string("Container-Runtime").wide());
 
     @Override
     public List<Column> columns() {

@@ -25,16 +25,16 @@ public final class PersistentVolumeTableConvertor implements TableConvertor {
 
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Capacity", "The capacity column."),
-            Column.string("Access Modes", "The access modes column."),
-            Column.string("Reclaim Policy", "The reclaim policy column."),
-            Column.string("Status", "The status column."),
-            Column.string("Claim", "The claim column."),
-            Column.string("StorageClass", "The storageclass column."),
-            Column.string("VolumeAttributesClass", "The volumeattributesclass column."),
-            Column.string("Reason", "The reason column."),
+            Column.string("Capacity"),
+            Column.string("Access Modes"),
+            Column.string("Reclaim Policy"),
+            Column.string("Status"),
+            Column.string("Claim"),
+            Column.string("StorageClass"),
+            Column.string("VolumeAttributesClass"),
+            Column.string("Reason"),
             Column.ageColumn(),
-            Column.string("VolumeMode", "The volumemode column.").wide());
+            Column.string("VolumeMode").wide());
 
     @Override
     public List<Column> columns() {

@@ -20,14 +20,14 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class PersistentVolumeClaimTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Status", "The status column."),
-            Column.string("Volume", "The volume column."),
-            Column.string("Capacity", "The capacity column."),
-            Column.string("Access Modes", "The access modes column."),
-            Column.string("StorageClass", "The storageclass column."),
-            Column.string("VolumeAttributesClass", "The volumeattributesclass column."),
+            Column.string("Status"),
+            Column.string("Volume"),
+            Column.string("Capacity"),
+            Column.string("Access Modes"),
+            Column.string("StorageClass"),
+            Column.string("VolumeAttributesClass"),
             Column.ageColumn(),
-            Column.string("VolumeMode", "The volumemode column.").wide());
+            Column.string("VolumeMode").wide());
 
     @Override
     public List<Column> columns() {

@@ -26,15 +26,15 @@ public final class PodTableConvertor implements TableConvertor {
 
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Ready", "The ready column."),
-            Column.string("Status", "The status column."),
-            Column.string("Restarts", "The restarts column."),
+            Column.string("Ready"),
+            Column.string("Status"),
+            Column.string("Restarts"),
             Column.ageColumn(),
-            Column.string("IP", "The ip column.").wide(),
-            Column.string("Node", "The node column.")
+            Column.string("IP").wide(),
+            Column.string("Node")
                     .wide(),
-            Column.string("Nominated Node", "The nominated node column.").wide(),
-            Column.string("Readiness Gates", "The readiness gates column.").wide());
+            Column.string("Nominated Node").wide(),
+            Column.string("Readiness Gates").wide());
 
     @Override
     public List<Column> columns() {

@@ -13,9 +13,9 @@ import static io.kube4j.apiserver.printers.CellFormat.at;
 /** PodTemplate rows: CONTAINERS, IMAGES, POD LABELS (no age, as upstream). Stateless and thread-safe. */
 public final class PodTemplateTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Containers", "The containers column."),
-            Column.string("Images", "The images column."),
-            Column.string("Pod Labels", "The pod labels column."));
+            Column.string("Containers"),
+            Column.string("Images"),
+            Column.string("Pod Labels"));
 
     @Override
     public List<Column> columns() {

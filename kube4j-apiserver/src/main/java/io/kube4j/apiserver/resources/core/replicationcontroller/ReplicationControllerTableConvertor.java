@@ -14,15 +14,7 @@ import static io.kube4j.apiserver.printers.CellFormat.at;
 
 /** ReplicationController rows: DESIRED, CURRENT, READY; wide: containers, images, selector. */
 public final class ReplicationControllerTableConvertor implements TableConvertor {
-    private static final List<Column> COLUMNS = List.of(
-            Column.nameColumn(),
-            Column.integer("Desired", "The desired column."),
-            Column.integer("Current", "The current column."),
-            Column.integer("Ready", "The ready column."),
-            Column.ageColumn(),
-            TemplateColumns.containers(),
-            TemplateColumns.images(),
-            TemplateColumns.selector("The selector column."));
+    private static final List<Column> COLUMNS = TemplateColumns.REPLICATED;
 
     @Override
     public List<Column> columns() {

@@ -19,8 +19,8 @@ import static io.kube4j.apiserver.printers.CellFormat.at;
  */
 public final class ResourceQuotaTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Request", "The request column."),
-            Column.string("Limit", "The limit column."),
+            Column.string("Request"),
+            Column.string("Limit"),
             Column.ageColumn());
 
     @Override

@@ -14,8 +14,8 @@ import java.util.Set;
 /** Secret rows: TYPE and the number of DATA keys. Stateless and thread-safe. */
 public final class SecretTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Type", "The type column."),
-            Column.string("Data", "The data column."),
+            Column.string("Type"),
+            Column.string("Data"),
             Column.ageColumn());
 
     @Override

@@ -23,12 +23,12 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class ServiceTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Type", "The type column."),
-            Column.string("Cluster-IP", "The cluster-ip column."),
-            Column.string("External-IP", "The external-ip column."),
-            Column.string("Port(s)", "The port(s) column."),
+            Column.string("Type"),
+            Column.string("Cluster-IP"),
+            Column.string("External-IP"),
+            Column.string("Port(s)"),
             Column.ageColumn(),
-            Column.string("Selector", "The selector column.").wide());
+            Column.string("Selector").wide());
 
     @Override
     public List<Column> columns() {

@@ -11,7 +11,7 @@ import java.util.List;
 /** ServiceAccount rows: SECRETS counts the referenced secrets. Stateless and thread-safe. */
 public final class ServiceAccountTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Secrets", "The secrets column."),
+            Column.string("Secrets"),
             Column.ageColumn());
 
     @Override

@@ -20,9 +20,9 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 public final class EndpointSliceTableConvertor implements TableConvertor {
     private static final int MAX = 3;
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("AddressType", "The addresstype column."),
-            Column.string("Ports", "The ports column."),
-            Column.string("Endpoints", "The endpoints column."),
+            Column.string("AddressType"),
+            Column.string("Ports"),
+            Column.string("Endpoints"),
             Column.ageColumn());
 
     @Override

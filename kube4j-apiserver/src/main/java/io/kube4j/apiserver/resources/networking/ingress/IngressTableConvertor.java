@@ -22,10 +22,10 @@ public final class IngressTableConvertor implements TableConvertor {
     private static final int MAX_HOSTS = 3;
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Class", "The class column."),
-            Column.string("Hosts", "The hosts column."),
-            Column.string("Address", "The address column."),
-            Column.string("Ports", "The ports column."),
+            Column.string("Class"),
+            Column.string("Hosts"),
+            Column.string("Address"),
+            Column.string("Ports"),
             Column.ageColumn());
 
     @Override

@@ -15,8 +15,8 @@ import static io.kube4j.apiserver.printers.CellFormat.text;
 /** IngressClass rows: CONTROLLER and PARAMETERS ({@code Kind.group/name}). Stateless and thread-safe. */
 public final class IngressClassTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Controller", "The controller column."),
-            Column.string("Parameters", "The parameters column."),
+            Column.string("Controller"),
+            Column.string("Parameters"),
             Column.ageColumn());
 
     @Override

@@ -11,7 +11,7 @@ import java.util.List;
 /** NetworkPolicy rows: POD-SELECTOR ({@code <none>} selects every pod). Stateless and thread-safe. */
 public final class NetworkPolicyTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Pod-Selector", "The pod-selector column."),
+            Column.string("Pod-Selector"),
             Column.ageColumn());
 
     @Override

@@ -14,9 +14,9 @@ import static io.kube4j.apiserver.printers.CellFormat.at;
 /** PodDisruptionBudget rows: MIN AVAILABLE, MAX UNAVAILABLE ("N/A" when unset), ALLOWED DISRUPTIONS. */
 public final class PodDisruptionBudgetTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(Column.nameColumn(),
-            Column.string("Min Available", "The min available column."),
-            Column.string("Max Unavailable", "The max unavailable column."),
-            Column.integer("Allowed Disruptions", "The allowed disruptions column."),
+            Column.string("Min Available"),
+            Column.string("Max Unavailable"),
+            Column.integer("Allowed Disruptions"),
             Column.ageColumn());
 
     @Override

@@ -13,23 +13,12 @@ import java.util.List;
 import static io.kube4j.apiserver.printers.CellFormat.text;
 
 /**
- * RoleBinding rows: ROLE ({@code Kind/name}); wide: USERS, GROUPS, SERVICEACCOUNTS. Also renders
- * ClusterRoleBindings, which differ only in descriptions. Stateless and thread-safe.
+ * RoleBinding and ClusterRoleBinding rows: ROLE ({@code Kind/name}); wide: USERS, GROUPS,
+ * SERVICEACCOUNTS. Stateless and thread-safe.
  */
 public final class RoleBindingTableConvertor implements TableConvertor {
-    private final List<Column> columns;
-
-    /** @param noun "roleBinding" or "clusterRoleBinding", as in upstream's column descriptions */
-    public RoleBindingTableConvertor(String noun, String roleRefDescription) {
-        this.columns = List.of(Column.nameColumn(), Column.string("Role", roleRefDescription), Column.ageColumn(),
-                Column.string("Users", "The users column.").wide(),
-                Column.string("Groups", "The groups column.").wide(),
-                Column.string("ServiceAccounts", "The serviceaccounts column.").wide());
-    }
-
-    public RoleBindingTableConvertor() {
-        this("roleBinding", "The role column.");
-    }
+    private final List<Column> columns = List.of(Column.nameColumn(), Column.string("Role"), Column.ageColumn(),
+            Column.string("Users").wide(), Column.string("Groups").wide(), Column.string("ServiceAccounts").wide());
 
     @Override
     public List<Column> columns() {

@@ -12,11 +12,11 @@ import java.util.List;
 public final class PriorityClassTableConvertor implements TableConvertor {
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.integer("Value", "The value column."),
-            new Column("Global-Default", "boolean", "", "The global-default column.", 0),
+            Column.integer("Value"),
+            new Column("Global-Default", "boolean", "", Column.describe("Global-Default"), 0),
             Column.ageColumn(),
             // upstream gives this column no wide priority, so it always shows
-            Column.string("PreemptionPolicy", "The preemptionpolicy column."));
+            Column.string("PreemptionPolicy"));
 
     @Override
     public List<Column> columns() {

@@ -19,10 +19,10 @@ public final class StorageClassTableConvertor implements TableConvertor {
     private static final String BETA_DEFAULT_ANNOTATION = "storageclass.beta.kubernetes.io/is-default-class";
     private static final List<Column> COLUMNS = List.of(
             Column.nameColumn(),
-            Column.string("Provisioner", "The provisioner column."),
-            Column.string("ReclaimPolicy", "The reclaimpolicy column."),
-            Column.string("VolumeBindingMode", "The volumebindingmode column."),
-            Column.string("AllowVolumeExpansion", "The allowvolumeexpansion column."),
+            Column.string("Provisioner"),
+            Column.string("ReclaimPolicy"),
+            Column.string("VolumeBindingMode"),
+            Column.string("AllowVolumeExpansion"),
             Column.ageColumn());
 
     @Override
