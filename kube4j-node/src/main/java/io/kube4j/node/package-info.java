@@ -1,0 +1,2 @@
+/** The node: kubelet, container runtime management, pod networking and test images. */
+package io.kube4j.node;
