@@ -1,0 +1,116 @@
+package io.kube4j.node.kubelet.pod;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker per pod, each a virtual thread that runs {@link PodSyncer#sync} whenever the pod changes, the runtime
+ * reports a change (the relist), a probe result flips, or its resync timer fires. Syncs of one pod never overlap;
+ * wake-ups that arrive during a sync collapse into one more sync. Thread-safe.
+ */
+public final class PodWorkers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PodWorkers.class);
+
+    private final PodSyncer syncer;
+    private final Map<String, Worker> workers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public PodWorkers(PodSyncer syncer) {
+        this.syncer = syncer;
+    }
+
+    /** The pod was added or changed in the API server. */
+    public void update(Pod pod) {
+        if (closed) {
+            return;
+        }
+        Worker w = workers.computeIfAbsent(pod.getMetadata().getUid(), uid -> new Worker(pod));
+        w.pod = pod;
+        w.wake();
+    }
+
+    /** The pod is gone from the API server (a forced delete, or the end of a graceful one). */
+    public void removed(Pod pod) {
+        Worker w = workers.get(pod.getMetadata().getUid());
+        if (w != null) {
+            w.removed = true;
+            w.wake();
+        }
+    }
+
+    /** Something about the pod changed in the runtime or the probes. */
+    public void poke(String uid) {
+        Worker w = workers.get(uid);
+        if (w != null) {
+            w.wake();
+        }
+    }
+
+    public Set<String> uids() {
+        return workers.keySet();
+    }
+
+    public boolean has(String uid) {
+        return workers.containsKey(uid);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        workers.values().forEach(w -> w.thread.interrupt());
+    }
+
+    private final class Worker {
+        volatile Pod pod;
+        volatile boolean removed;
+        final Semaphore signal = new Semaphore(0);
+        final Thread thread;
+
+        Worker(Pod pod) {
+            this.pod = pod;
+            this.thread = Thread.ofVirtual().name("pod-" + pod.getMetadata().getNamespace() + "-"
+                    + pod.getMetadata().getName()).unstarted(this::run);
+            this.thread.start();
+        }
+
+        void wake() {
+            if (signal.availablePermits() == 0) {
+                signal.release();
+            }
+        }
+
+        private void run() {
+            Duration wait = Duration.ZERO;
+            try {
+                while (!closed) {
+                    if (signal.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                        signal.drainPermits();
+                    }
+                    PodSyncer.Outcome out;
+                    try {
+                        out = syncer.sync(pod, removed);
+                    } catch (RuntimeException e) {
+                        LOG.warn("sync of pod {}/{} failed: {}", pod.getMetadata().getNamespace(),
+                                pod.getMetadata().getName(), e.toString(), e);
+                        out = new PodSyncer.Outcome(false, Duration.ofSeconds(2));
+                    }
+                    if (out.finished()) {
+                        workers.remove(pod.getMetadata().getUid(), this);
+                        return;
+                    }
+                    wait = out.resyncAfter();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
