@@ -1,0 +1,186 @@
+package io.kube4j.controllers.nodeipam;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.BitSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Gives every node a pod CIDR: the next free block of {@code nodeMaskSize} bits from the cluster CIDR (10.42.0.0/16
+ * in /24s by default), written to {@code spec.podCIDR} and {@code spec.podCIDRs}, as upstream's node IPAM controller
+ * does. Blocks already on nodes are marked used when the informer lists them; a deleted node's block is freed.
+ * Runs on one virtual thread that drains a queue of node names; the allocator is touched only there.
+ */
+public final class NodeIpamController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeIpamController.class);
+
+    private final KubernetesClient client;
+    private final CidrSet cidrs;
+    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    private SharedIndexInformer<Node> informer;
+    private Thread worker;
+
+    public NodeIpamController(KubernetesClient client, String clusterCidr, int nodeMaskSize) {
+        this.client = client;
+        this.cidrs = new CidrSet(clusterCidr, nodeMaskSize);
+    }
+
+    public NodeIpamController start() {
+        informer = client.nodes().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node node) {
+                queue.add(node.getMetadata().getName());
+            }
+
+            @Override
+            public void onUpdate(Node oldNode, Node node) {
+                if (node.getSpec() == null || node.getSpec().getPodCIDR() == null) {
+                    queue.add(node.getMetadata().getName());
+                }
+            }
+
+            @Override
+            public void onDelete(Node node, boolean unknownFinalState) {
+                if (node.getSpec() != null && node.getSpec().getPodCIDR() != null) {
+                    queue.add("-" + node.getSpec().getPodCIDR());
+                }
+            }
+        }, 0);
+        worker = Thread.ofVirtual().name("node-ipam").start(this::run);
+        return this;
+    }
+
+    private void run() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                String item = queue.take();
+                try {
+                    if (item.startsWith("-")) {
+                        cidrs.release(item.substring(1));
+                    } else {
+                        sync(item);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("pod CIDR for node {} not assigned: {}", item, e.toString());
+                    Thread.sleep(1000);
+                    queue.add(item);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sync(String name) {
+        // Blocks already assigned must be known before a new one is handed out.
+        for (Node n : informer.getStore().list()) {
+            if (n.getSpec() != null && n.getSpec().getPodCIDR() != null) {
+                cidrs.occupy(n.getSpec().getPodCIDR());
+            }
+        }
+        Node node = informer.getStore().getByKey(name);
+        if (node == null || (node.getSpec() != null && node.getSpec().getPodCIDR() != null)) {
+            return;
+        }
+        String cidr = cidrs.allocateNext();
+        if (cidr == null) {
+            LOG.warn("no pod CIDR left for node {}", name);
+            return;
+        }
+        try {
+            client.nodes().withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"spec\":{\"podCIDR\":\"" + cidr + "\",\"podCIDRs\":[\"" + cidr + "\"]}}");
+            LOG.info("node {} gets pod CIDR {}", name, cidr);
+        } catch (KubernetesClientException e) {
+            cidrs.release(cidr);
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (worker != null) {
+            worker.interrupt();
+        }
+        if (informer != null) {
+            informer.close();
+        }
+    }
+
+    /** Blocks of a fixed size inside one IPv4 CIDR, handed out lowest first. Not thread-safe. */
+    static final class CidrSet {
+        private final long base;
+        private final int blockBits;
+        private final int blocks;
+        private final int maskSize;
+        private final BitSet used = new BitSet();
+
+        CidrSet(String cidr, int maskSize) {
+            String[] parts = cidr.split("/");
+            int prefix = Integer.parseInt(parts[1]);
+            if (maskSize < prefix || maskSize > 30) {
+                throw new IllegalArgumentException("node mask size " + maskSize + " does not fit in " + cidr);
+            }
+            this.base = ipv4(parts[0]) & (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
+            this.blockBits = 32 - maskSize;
+            this.blocks = 1 << (maskSize - prefix);
+            this.maskSize = maskSize;
+        }
+
+        String allocateNext() {
+            int i = used.nextClearBit(0);
+            if (i >= blocks) {
+                return null;
+            }
+            used.set(i);
+            return format(base + ((long) i << blockBits)) + "/" + maskSize;
+        }
+
+        void occupy(String cidr) {
+            int i = index(cidr);
+            if (i >= 0) {
+                used.set(i);
+            }
+        }
+
+        void release(String cidr) {
+            int i = index(cidr);
+            if (i >= 0) {
+                used.clear(i);
+            }
+        }
+
+        private int index(String cidr) {
+            String[] parts = cidr.split("/");
+            if (parts.length != 2 || Integer.parseInt(parts[1]) != maskSize) {
+                return -1;
+            }
+            long off = ipv4(parts[0]) - base;
+            if (off < 0 || (off >> blockBits) >= blocks) {
+                return -1;
+            }
+            return (int) (off >> blockBits);
+        }
+
+        static long ipv4(String ip) {
+            String[] o = ip.split("\\.");
+            return (Long.parseLong(o[0]) << 24) | (Long.parseLong(o[1]) << 16) | (Long.parseLong(o[2]) << 8)
+                    | Long.parseLong(o[3]);
+        }
+
+        static String format(long ip) {
+            return ((ip >> 24) & 255) + "." + ((ip >> 16) & 255) + "." + ((ip >> 8) & 255) + "." + (ip & 255);
+        }
+    }
+}
