@@ -15,7 +15,8 @@ import java.util.Locale;
 /**
  * Opens a connection to the container runtime's streaming server and upgrades it to SPDY/3.1,
  * offering Kubernetes stream protocols in the {@code X-Stream-Protocol-Version} header, as
- * client-go does. Only {@code http} URLs: the runtime listens on loopback.
+ * client-go does (with GET, which the runtime's streaming server accepts like POST). Only
+ * {@code http} URLs: the runtime listens on loopback.
  *
  * <p>Call from a Vert.x context: the socket's handlers run on it. Thread-safe otherwise.
  */
@@ -60,14 +61,14 @@ final class RuntimeDialer {
             path += "?" + uri.getRawQuery();
         }
         StringBuilder req = new StringBuilder()
-                .append("POST ").append(path).append(" HTTP/1.1\r\n")
+                .append("GET ").append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(uri.getHost()).append(':').append(port).append("\r\n")
                 .append("Connection: Upgrade\r\n")
                 .append("Upgrade: SPDY/3.1\r\n");
         for (String p : protocols) {
             req.append("X-Stream-Protocol-Version: ").append(p).append("\r\n");
         }
-        req.append("Content-Length: 0\r\n\r\n");
+        req.append("\r\n");
         return client.connect(port, uri.getHost()).compose(sock -> {
             Promise<Upgraded> promise = Promise.promise();
             Buffer acc = Buffer.buffer();
