@@ -124,7 +124,8 @@ public final class KubeletServer implements AutoCloseable {
         netClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(10_000).setTcpNoDelay(true));
         dialer = new RuntimeDialer(vertx, netClient);
         try {
-            server = vertx.createHttpServer(ho).requestHandler(this::onRequest).listen()
+            server = vertx.createHttpServer(ho).connectionHandler(SpdyPostUpgrade::install)
+                    .requestHandler(this::onRequest).listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("kubelet server failed to listen on " + options.host() + ":" + options.port(), e);

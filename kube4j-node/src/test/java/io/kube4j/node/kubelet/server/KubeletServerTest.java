@@ -289,6 +289,52 @@ class KubeletServerTest {
     }
 
     @Test
+    void spdyClientsArePipedToTheRuntime() throws Exception {
+        io.vertx.core.net.NetClient nc = vertx.createNetClient(new io.vertx.core.net.NetClientOptions().setSsl(true)
+                .setTrustAll(true).setHostnameVerificationAlgorithm("")
+                .setKeyCertOptions(new PemKeyCertOptions().addCertValue(Buffer.buffer(client.certPem()))
+                        .addKeyValue(Buffer.buffer(client.keyPem()))));
+        io.vertx.core.net.NetSocket sock = nc.connect(port, "127.0.0.1").toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        StringBuilder head = new StringBuilder();
+        java.util.Map<Integer, StringBuilder> byStream = new java.util.concurrent.ConcurrentHashMap<>();
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        SpdySession spdy = new SpdySession(true, sock::write, new SpdySession.Listener() {
+            @Override
+            public void onData(int id, Buffer data) {
+                byStream.computeIfAbsent(id, k -> new StringBuilder()).append(data);
+            }
+        });
+        int[] ids = new int[3];
+        CompletableFuture<String> upgraded = new CompletableFuture<>();
+        sock.closeHandler(v -> closed.complete(null));
+        sock.handler(b -> {
+            if (!upgraded.isDone()) {
+                head.append(b.toString(StandardCharsets.ISO_8859_1));
+                int end = head.indexOf("\r\n\r\n");
+                if (end >= 0) {
+                    upgraded.complete(head.substring(0, end));
+                    ids[0] = spdy.open(java.util.Map.of("streamType", "error"));
+                    ids[1] = spdy.open(java.util.Map.of("streamType", "stdin"));
+                    ids[2] = spdy.open(java.util.Map.of("streamType", "stdout"));
+                    spdy.write(ids[1], Buffer.buffer("over spdy"), true);
+                }
+                return;
+            }
+            spdy.feed(b);
+        });
+        sock.write("POST /exec/default/web/app?command=exit0&stdin=1&stdout=1 HTTP/1.1\r\nHost: kubelet\r\n"
+                + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n"
+                + "X-Stream-Protocol-Version: channel.k8s.io\r\nContent-Length: 0\r\n\r\n");
+        assertThat(upgraded.get(10, TimeUnit.SECONDS)).startsWith("HTTP/1.1 101")
+                .containsIgnoringCase("X-Stream-Protocol-Version: v4.channel.k8s.io");
+        closed.get(10, TimeUnit.SECONDS);
+        assertThat(byStream.get(ids[2]).toString()).isEqualTo("over spdy");
+        assertThat(byStream.get(ids[0]).toString()).isEqualTo("{\"metadata\":{},\"status\":\"Success\"}");
+        nc.close();
+    }
+
+    @Test
     void unsupportedSubprotocolIsRefused() throws Exception {
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> connect("/exec/default/web/app?command=x&stdout=1",
                 "v9.channel.k8s.io"))).isNotNull();
