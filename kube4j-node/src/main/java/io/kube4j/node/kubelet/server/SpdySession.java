@@ -80,6 +80,7 @@ final class SpdySession {
     private final Map<Integer, List<Object>> awaitingReply = new HashMap<>();
     private final Set<Integer> finished = new HashSet<>();
     private boolean broken;
+    private boolean closed;
 
     SpdySession(boolean client, Consumer<Buffer> sink, Listener listener) {
         this.client = client;
@@ -90,7 +91,7 @@ final class SpdySession {
 
     /** Decodes bytes read from the peer and reports the frames to the listener. */
     void feed(Buffer bytes) {
-        if (broken) {
+        if (broken || closed) {
             return;
         }
         try {
@@ -167,6 +168,9 @@ final class SpdySession {
 
     /** Opens a stream with the given headers (names are lower-cased, as SPDY requires). */
     int open(Map<String, String> headers) {
+        if (closed) {
+            throw new IllegalStateException("SPDY session is closed");
+        }
         int id = nextId;
         nextId += 2;
         DefaultSpdySynStreamFrame syn = new DefaultSpdySynStreamFrame(id, 0, (byte) 0);
@@ -179,13 +183,16 @@ final class SpdySession {
 
     /** Accepts a stream the peer opened. */
     void reply(int id) {
+        if (closed) {
+            return;
+        }
         codec.writeOutbound(new DefaultSpdySynReplyFrame(id));
         flush();
     }
 
     /** Sends data, and with {@code fin} half-closes the stream. */
     void write(int id, Buffer data, boolean fin) {
-        if (finished.contains(id)) {
+        if (closed || finished.contains(id)) {
             return;
         }
         if (fin) {
@@ -204,6 +211,9 @@ final class SpdySession {
     }
 
     void reset(int id) {
+        if (closed) {
+            return;
+        }
         awaitingReply.remove(id);
         finished.add(id);
         codec.writeOutbound(new DefaultSpdyRstStreamFrame(id, SpdyStreamStatus.CANCEL));
@@ -211,12 +221,19 @@ final class SpdySession {
     }
 
     void goAway() {
+        if (closed) {
+            return;
+        }
         codec.writeOutbound(new DefaultSpdyGoAwayFrame(0));
         flush();
     }
 
-    /** Frees the codec; call once the transport is closed. */
+    /** Frees the codec; call once the transport is closed. Later calls do nothing. */
     void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         awaitingReply.values().forEach(q -> q.forEach(ReferenceCountUtil::release));
         awaitingReply.clear();
         codec.finishAndReleaseAll();
