@@ -260,7 +260,7 @@ final class PodConnectProxy {
      * switch is made through the response's own method, told the request was a GET upgrade.
      */
     @SuppressWarnings("unchecked")
-    private static Future<NetSocket> clientSocket(HttpServerRequest req) {
+    static Future<NetSocket> clientSocket(HttpServerRequest req) {
         if (req.method() == HttpMethod.GET) {
             return req.toNetSocket();
         }
