@@ -25,6 +25,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -292,6 +293,48 @@ class PodConnectProxyTest {
         String metrics = get("/metrics").body();
         assertThat(metrics.lines().filter(l -> l.startsWith("apiserver_request_total{") && l.contains("verb=\"CONNECT\"")
                 && l.contains("subresource=\"log\"") && l.contains("code=\"200\""))).isNotEmpty();
+    }
+
+    // ------------------------------------------------------------------ real kubectl
+
+    @Test
+    void realKubectlReadsLogsAndExecsThroughTheApiServer() throws Exception {
+        java.nio.file.Path home = java.nio.file.Files.createTempDirectory(server.dataDir, "kubectl-home");
+        java.nio.file.Path kubeconfig = home.resolve("kubeconfig");
+        java.nio.file.Files.writeString(kubeconfig,
+                io.kube4j.apiserver.pki.AdminKubeconfig.render(server.url(), server.server.pki()));
+        String[] logs = kubectl(home, kubeconfig, "logs", "p1");
+        assertThat(logs[0]).as(logs[1]).isEqualTo("0");
+        assertThat(logs[1]).isEqualTo("line 1\nline 2\n");
+        String[] waiting = kubectl(home, kubeconfig, "logs", "p2", "-c", "c2");
+        assertThat(waiting[0]).isEqualTo("1");
+        assertThat(waiting[2]).contains(
+                "Error from server (BadRequest): container \"c2\" in pod \"p2\" is waiting to start: ContainerCreating");
+        String[] exec = kubectl(home, kubeconfig, "exec", "p1", "--", "echo", "hi", "there");
+        assertThat(exec[0]).as(exec[2]).isEqualTo("0");
+        assertThat(exec[1]).isEqualTo("hi there\n");
+    }
+
+    /** Runs kubectl; returns exit code, stdout and stderr. */
+    private static String[] kubectl(java.nio.file.Path home, java.nio.file.Path kubeconfig, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(System.getProperty("kube4j.kubectl", "/usr/bin/kubectl"),
+                "--kubeconfig", kubeconfig.toString(), "--cache-dir", home.resolve("cache").toString(), "-n", "default"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("HOME", home.toString());
+        pb.environment().remove("KUBECONFIG");
+        java.nio.file.Path out = home.resolve("out");
+        java.nio.file.Path err = home.resolve("err");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
+                new java.io.File("/dev/null")));
+        Process p = pb.start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kubectl " + String.join(" ", args) + " timed out: "
+                    + java.nio.file.Files.readString(err));
+        }
+        return new String[]{Integer.toString(p.exitValue()), java.nio.file.Files.readString(out),
+                java.nio.file.Files.readString(err)};
     }
 
     private static String readHead(InputStream in) throws Exception {
