@@ -222,8 +222,10 @@ public final class ApiServer implements AutoCloseable {
         final List<Certificate> peer = certs;
         PodConnectProxy.Target connect = PodConnectProxy.match(req.path());
         if (connect != null) {
-            // logs stream and exec/attach/portforward take the connection over: no body to buffer
-            workers.execute(() -> connect(req, peer, connect));
+            // logs stream and exec/attach/portforward take the connection over: no body to buffer. The
+            // proxying itself goes back to this connection's event loop, so both sides share one thread.
+            io.vertx.core.Context context = vertx.getOrCreateContext();
+            workers.execute(() -> connect(req, peer, connect, context));
             return;
         }
         if (req.canUpgradeToWebSocket()) {
@@ -345,7 +347,8 @@ public final class ApiServer implements AutoCloseable {
      * finds the pod's kubelet with upstream's checks, then hands the request to the proxy. Runs on
      * a virtual thread; the proxy finishes in Vert.x callbacks.
      */
-    private void connect(HttpServerRequest req, List<Certificate> peer, PodConnectProxy.Target target) {
+    private void connect(HttpServerRequest req, List<Certificate> peer, PodConnectProxy.Target target,
+                         io.vertx.core.Context context) {
         long start = System.nanoTime();
         // upstream reports every connect subresource under the CONNECT verb
         java.util.function.IntConsumer done = code -> {
@@ -377,7 +380,7 @@ public final class ApiServer implements AutoCloseable {
                     done.accept(200);
                     return;
                 }
-                podConnect.streamLog(req, location, target.name(), onError, done);
+                context.runOnContext(v -> podConnect.streamLog(req, location, target.name(), onError, done));
                 return;
             }
             if (!method.equals("GET") && !method.equals("POST")) {
@@ -391,7 +394,7 @@ public final class ApiServer implements AutoCloseable {
             if (!PodConnectProxy.isUpgrade(req)) {
                 throw StatusException.badRequest("Upgrade request required");
             }
-            podConnect.upgrade(req, location, onError, done);
+            context.runOnContext(v -> podConnect.upgrade(req, location, onError, done));
         } catch (StatusException e) {
             onError.accept(req, e);
             done.accept(e.code());

@@ -46,7 +46,7 @@ final class FakeKubelet implements AutoCloseable {
                 .setKeyCertOptions(KeyCertOptions.wrap(PkiTls.keyManager(serving, pki.ca())))
                 .setTrustOptions(TrustOptions.wrap(PkiTls.trust(pki.ca())))
                 .setClientAuth(ClientAuth.REQUIRED)
-                .setWebSocketSubProtocols(List.of("v5.channel.k8s.io", "v4.channel.k8s.io")))
+                .setWebSocketSubProtocols(List.of("v5.channel.k8s.io", "v4.channel.k8s.io", "SPDY/3.1+portforward.k8s.io")))
                 .requestHandler(this::handle);
         server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -68,7 +68,7 @@ final class FakeKubelet implements AutoCloseable {
         String path = req.path();
         if (path.startsWith("/containerLogs/")) {
             logs(req, path);
-        } else if (path.startsWith("/exec/")) {
+        } else if (path.startsWith("/exec/") || path.startsWith("/portForward/")) {
             exec(req, path);
         } else {
             req.response().setStatusCode(404).end("404 page not found\n");

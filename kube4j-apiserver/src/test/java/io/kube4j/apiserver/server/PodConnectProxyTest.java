@@ -213,6 +213,44 @@ class PodConnectProxyTest {
     }
 
     @Test
+    void portForwardOverWebSocketReachesTheKubeletsPortForwardPath() throws Exception {
+        // the JDK's WebSocket client refuses the '/' in kubectl's tunnelling subprotocol: speak the handshake by hand
+        try (SSLSocket s = (SSLSocket) admin.getSocketFactory().createSocket("127.0.0.1", server.server.port())) {
+            OutputStream out = s.getOutputStream();
+            String key = java.util.Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET /api/v1/namespaces/default/pods/p1/portforward?ports=8080&ports=9090 HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Protocol: SPDY/3.1+portforward.k8s.io\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 101");
+            String accept = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+            assertThat(head.toLowerCase()).contains("sec-websocket-protocol: spdy/3.1+portforward.k8s.io")
+                    .contains("sec-websocket-accept: " + accept.toLowerCase());
+            // one masked binary frame out, the kubelet's unmasked echo back
+            byte[] payload = "tunnel".getBytes(StandardCharsets.US_ASCII);
+            byte[] mask = {1, 2, 3, 4};
+            ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            frame.write(0x82);
+            frame.write(0x80 | payload.length);
+            frame.writeBytes(mask);
+            for (int i = 0; i < payload.length; i++) {
+                frame.write(payload[i] ^ mask[i % 4]);
+            }
+            out.write(frame.toByteArray());
+            out.flush();
+            byte[] back = in.readNBytes(2 + payload.length);
+            assertThat(back[0] & 0xff).isEqualTo(0x82);
+            assertThat(back[1]).isEqualTo((byte) payload.length);
+            assertThat(new String(back, 2, payload.length, StandardCharsets.US_ASCII)).isEqualTo("tunnel");
+        }
+        assertThat(kubelet.seen).anySatisfy(seen -> assertThat(seen.uri()).isEqualTo("/portForward/default/p1?port=8080%2C9090"));
+    }
+
+    @Test
     void spdyUpgradeIsSplicedAsRawBytes() throws Exception {
         try (SSLSocket s = (SSLSocket) admin.getSocketFactory().createSocket("127.0.0.1", server.server.port())) {
             OutputStream out = s.getOutputStream();
