@@ -40,7 +40,7 @@ public final class KubeletClient implements AutoCloseable {
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setKeepAlive(true)
                 .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
-                .setDecompressionSupported(false), new PoolOptions().setHttp1MaxSize(32));
+                .setDecompressionSupported(false), new PoolOptions().setHttp1MaxSize(1024));
         net = vertx.createNetClient(new NetClientOptions()
                 .setSsl(true)
                 .setKeyCertOptions(identity)
