@@ -47,9 +47,11 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * The cluster's certificates: a CA, the API server's serving certificate and the admin client
- * certificate ({@code O=system:masters}). Generated on first start into {@code DIR/tls} and reused
- * on later starts. ECDSA P-256 keys keep the first start fast.
+ * The cluster's certificates: a CA, the API server's serving certificate, the admin client
+ * certificate ({@code O=system:masters}) and the API server's client certificate for kubelets.
+ * Generated on first start into {@code DIR/tls} and reused on later starts; kubelet serving
+ * certificates are issued on demand. ECDSA P-256 keys keep the first start fast. Thread-safe: the
+ * loaded certificates never change, and issuing writes only new files.
  */
 public final class ClusterPki {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterPki.class);
@@ -65,14 +67,74 @@ public final class ClusterPki {
         }
     }
 
+    /** The subject the API server presents to kubelets, as kubeadm names it. */
+    public static final String KUBELET_CLIENT_USER = "kube-apiserver-kubelet-client";
+
+    private final Path dir;
     private final CertKey ca;
     private final CertKey server;
     private final CertKey admin;
+    private final CertKey kubeletClient;
 
-    private ClusterPki(CertKey ca, CertKey server, CertKey admin) {
+    private ClusterPki(Path dir, CertKey ca, CertKey server, CertKey admin, CertKey kubeletClient) {
+        this.dir = dir;
         this.ca = ca;
         this.server = server;
         this.admin = admin;
+        this.kubeletClient = kubeletClient;
+    }
+
+    /** The folder the certificates live in. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The CA certificate in PEM, for anyone who verifies cluster certificates (kubelets, kubeconfigs). */
+    public String caPem() {
+        return ca.certPem();
+    }
+
+    /**
+     * The client certificate the API server presents to kubelets for logs, exec, attach and
+     * port-forward: CN {@value #KUBELET_CLIENT_USER}, O {@code system:masters}.
+     */
+    public CertKey kubeletClientCertificate() {
+        return kubeletClient;
+    }
+
+    /**
+     * Issues (or reuses) a kubelet serving certificate for {@code nodeName}: CN
+     * {@code system:node:NAME}, O {@code system:nodes}, DNS SAN the node name and one IP SAN per
+     * address, saved as {@code DIR/kubelet-NAME.crt}. A saved one is reused while it covers the
+     * same names.
+     */
+    public CertKey issueKubeletServing(String nodeName, List<String> ips) {
+        List<String> sans = new ArrayList<>();
+        sans.add(nodeName);
+        for (String ip : ips) {
+            if (!sans.contains(ip)) {
+                sans.add(ip);
+            }
+        }
+        String file = "kubelet-" + nodeName.replaceAll("[^A-Za-z0-9._-]", "_");
+        try {
+            synchronized (this) {
+                CertKey existing = load(dir, file);
+                if (existing != null && coversSans(existing.certificate(), sans)) {
+                    return existing;
+                }
+                KeyPair kp = newKeyPair();
+                X509Certificate cert = sign(new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "system:nodes")
+                                .addRDN(BCStyle.CN, "system:node:" + nodeName).build(), kp, ca, null, false, sans,
+                        List.of(KeyPurposeId.id_kp_serverAuth), Duration.ofDays(3650));
+                LOG.info("issued kubelet serving certificate node={} sans={}", nodeName, sans);
+                return save(dir, file, cert, kp.getPrivate());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException("cannot issue a kubelet serving certificate", e);
+        }
     }
 
     public CertKey ca() {
@@ -114,7 +176,12 @@ public final class ClusterPki {
             if (admin == null) {
                 admin = issueClient(dir, "admin", ca, "system:admin", List.of("system:masters"));
             }
-            return new ClusterPki(ca, server, admin);
+            CertKey kubeletClient = load(dir, "apiserver-kubelet-client");
+            if (kubeletClient == null) {
+                kubeletClient = issueClient(dir, "apiserver-kubelet-client", ca, KUBELET_CLIENT_USER,
+                        List.of("system:masters"));
+            }
+            return new ClusterPki(dir, ca, server, admin, kubeletClient);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {

@@ -63,7 +63,54 @@ public final class PkiTls {
         };
     }
 
-    /** Trust in client certificates signed by the cluster CA. */
+    /**
+     * A key manager that presents {@code client} (signed by {@code ca}) when a server asks for a
+     * client certificate: the API server's identity towards kubelets.
+     */
+    public static X509ExtendedKeyManager clientKeyManager(ClusterPki.CertKey client, ClusterPki.CertKey ca) {
+        X509Certificate[] chain = {client.certificate(), ca.certificate()};
+        PrivateKey key = client.key();
+        return new X509ExtendedKeyManager() {
+            private static final String ALIAS = "kube4j-client";
+
+            @Override
+            public String[] getClientAliases(String keyType, Principal[] issuers) {
+                return new String[]{ALIAS};
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+                return ALIAS;
+            }
+
+            @Override
+            public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+                return ALIAS;
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, Principal[] issuers) {
+                return new String[0];
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+                return null;
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return chain.clone();
+            }
+
+            @Override
+            public PrivateKey getPrivateKey(String alias) {
+                return key;
+            }
+        };
+    }
+
+    /** Trust in certificates signed by the cluster CA (clients of the API server, kubelets' serving certificates). */
     public static TrustManagerFactory trust(ClusterPki.CertKey ca) {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");

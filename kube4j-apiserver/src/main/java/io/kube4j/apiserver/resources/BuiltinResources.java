@@ -72,7 +72,7 @@ public final class BuiltinResources {
                 .clusterScoped().subresources("status").build(), new StrategyOptions(true, false,
                 Strategy.NameRule.DNS1123_SUBDOMAIN, o -> java.util.Map.of())));
         d.add(def(overrides, ResourceInfo.builder("", "v1", "pods", "Pod").shortNames("po").categories("all")
-                .subresources("status", "binding", "eviction").build(), new StrategyOptions(true, false, Strategy.NameRule.DNS1123_SUBDOMAIN,
+                .subresources("status", "binding", "eviction", "log", "exec", "attach", "portforward").build(), new StrategyOptions(true, false, Strategy.NameRule.DNS1123_SUBDOMAIN,
                 o -> java.util.Map.of())));
         d.add(def(overrides, ResourceInfo.builder("", "v1", "podtemplates", "PodTemplate").build(), plain));
         d.add(def(overrides, ResourceInfo.builder("", "v1", "replicationcontrollers", "ReplicationController").shortNames("rc")

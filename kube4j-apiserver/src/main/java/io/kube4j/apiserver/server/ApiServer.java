@@ -79,6 +79,9 @@ public final class ApiServer implements AutoCloseable {
     private Vertx vertx;
     private HttpServer http;
     private ClusterBootstrap bootstrap;
+    private io.kube4j.apiserver.kubelet.KubeletClient kubeletClient;
+    private PodConnectProxy podConnect;
+    private io.kube4j.apiserver.resources.core.pod.PodStreamLocations podLocations;
     private io.kube4j.apiserver.registry.Compactor compactor;
     private volatile boolean ready;
     private volatile java.util.concurrent.CompletableFuture<Void> coreStarted;
@@ -104,6 +107,8 @@ public final class ApiServer implements AutoCloseable {
         int eventLoops = Math.max(2, Runtime.getRuntime().availableProcessors());
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)
                 .setWorkerPoolSize(4).setBlockedThreadCheckInterval(10_000));
+        kubeletClient = new io.kube4j.apiserver.kubelet.KubeletClient(vertx, pki);
+        podConnect = new PodConnectProxy(kubeletClient);
         HttpServerOptions ho = new HttpServerOptions()
                 .setHost(options.bindAddress())
                 .setPort(options.port())
@@ -157,6 +162,8 @@ public final class ApiServer implements AutoCloseable {
         bootstrap = new ClusterBootstrap(registry, options);
         bootstrap.run();
         discovery = new Discovery(registry);
+        podLocations = new io.kube4j.apiserver.resources.core.pod.PodStreamLocations(registry,
+                new io.kube4j.apiserver.kubelet.NodeConnectionInfo(registry));
         openApi = new OpenApi(registry);
         handler = new ResourceHandler(registry, openApi.fieldValidation(), BuiltinResources.patcher(openApi),
                 options.clock(), 60_000);
@@ -213,6 +220,14 @@ public final class ApiServer implements AutoCloseable {
             certs = null;
         }
         final List<Certificate> peer = certs;
+        PodConnectProxy.Target connect = PodConnectProxy.match(req.path());
+        if (connect != null) {
+            // logs stream and exec/attach/portforward take the connection over: no body to buffer. The
+            // proxying itself goes back to this connection's event loop, so both sides share one thread.
+            io.vertx.core.Context context = vertx.getOrCreateContext();
+            workers.execute(() -> connect(req, peer, connect, context));
+            return;
+        }
         if (req.canUpgradeToWebSocket()) {
             // clients such as fabric8 watch over WebSocket
             req.toWebSocket().onComplete(ar -> {
@@ -305,21 +320,89 @@ public final class ApiServer implements AutoCloseable {
             LOG.error("request failed method={} path={}", req.method(), path, t);
             sendStatus(ex, StatusException.internal(t.toString()));
         } finally {
-            Timer.builder("apiserver_request_duration_seconds")
-                    .description("Response latency distribution in seconds for each verb, group, resource and subresource.")
-                    .tags("verb", verb, "group", group, "resource", resource, "subresource", subresource)
-                    .publishPercentileHistogram()
-                    .maximumExpectedValue(Duration.ofSeconds(60))
-                    .register(metrics)
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            io.micrometer.core.instrument.Counter.builder("apiserver_request_total")
-                    .description("Counter of API server requests broken out by verb, group, resource, subresource "
-                            + "and HTTP response code.")
-                    .tags("verb", verb, "group", group, "resource", resource, "subresource", subresource,
-                            "code", Integer.toString(ex.status))
-                    .register(metrics).increment();
+            recordRequest(verb, group, resource, subresource, ex.status, start);
             LOG.debug("request method={} path={} status={} user={} micros={}", req.method(), path, ex.status,
                     user == null ? "" : user.name(), (System.nanoTime() - start) / 1000);
+        }
+    }
+
+    private void recordRequest(String verb, String group, String resource, String subresource, int code, long start) {
+        Timer.builder("apiserver_request_duration_seconds")
+                .description("Response latency distribution in seconds for each verb, group, resource and subresource.")
+                .tags("verb", verb, "group", group, "resource", resource, "subresource", subresource)
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(metrics)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        io.micrometer.core.instrument.Counter.builder("apiserver_request_total")
+                .description("Counter of API server requests broken out by verb, group, resource, subresource "
+                        + "and HTTP response code.")
+                .tags("verb", verb, "group", group, "resource", resource, "subresource", subresource,
+                        "code", Integer.toString(code))
+                .register(metrics).increment();
+    }
+
+    /**
+     * {@code pods/NAME/log}, {@code exec}, {@code attach} and {@code portforward}: authenticates,
+     * finds the pod's kubelet with upstream's checks, then hands the request to the proxy. Runs on
+     * a virtual thread; the proxy finishes in Vert.x callbacks.
+     */
+    private void connect(HttpServerRequest req, List<Certificate> peer, PodConnectProxy.Target target,
+                         io.vertx.core.Context context) {
+        long start = System.nanoTime();
+        // upstream reports every connect subresource under the CONNECT verb
+        java.util.function.IntConsumer done = code -> {
+            recordRequest("CONNECT", "", "pods", target.subresource(), code, start);
+            LOG.debug("connect method={} path={} subresource={} status={} micros={}", req.method(), req.path(),
+                    target.subresource(), code, (System.nanoTime() - start) / 1000);
+        };
+        java.util.function.BiConsumer<HttpServerRequest, StatusException> onError = (r, e) ->
+                sendStatus(new VertxExchange(r, new byte[0], null, null), e);
+        try {
+            if (!ready) {
+                coreStarted.get(120, TimeUnit.SECONDS);
+            }
+            UserInfo user = authenticator.authenticate(peer, req.getHeader("Authorization"));
+            if (user == null) {
+                throw StatusException.unauthorized();
+            }
+            String method = req.method().name();
+            java.util.function.Function<String, List<String>> query = req.params()::getAll;
+            if (target.subresource().equals("log")) {
+                if (!method.equals("GET")) {
+                    throw StatusException.methodNotSupported("", "pods/log", method.equals("POST") ? "create" : method.toLowerCase());
+                }
+                var location = podLocations.logLocation(target.namespace(), target.name(),
+                        io.kube4j.apiserver.resources.core.pod.PodLogOptions.fromQuery(query));
+                if (location == null) {
+                    // not on a node yet: upstream answers an empty log
+                    req.response().setStatusCode(200).putHeader("Content-Type", "text/plain").end();
+                    done.accept(200);
+                    return;
+                }
+                context.runOnContext(v -> podConnect.streamLog(req, location, target.name(), onError, done));
+                return;
+            }
+            if (!method.equals("GET") && !method.equals("POST")) {
+                throw StatusException.methodNotSupported("", "pods/" + target.subresource(), method.toLowerCase());
+            }
+            var location = switch (target.subresource()) {
+                case "exec" -> podLocations.execLocation(target.namespace(), target.name(), query);
+                case "attach" -> podLocations.attachLocation(target.namespace(), target.name(), query);
+                default -> podLocations.portForwardLocation(target.namespace(), target.name(), query);
+            };
+            if (!PodConnectProxy.isUpgrade(req)) {
+                throw StatusException.badRequest("Upgrade request required");
+            }
+            context.runOnContext(v -> podConnect.upgrade(req, location, onError, done));
+        } catch (StatusException e) {
+            onError.accept(req, e);
+            done.accept(e.code());
+        } catch (Exception e) {
+            LOG.error("connect failed method={} path={}", req.method(), req.path(), e);
+            StatusException se = StatusException.internal(e.toString());
+            onError.accept(req, se);
+            done.accept(se.code());
         }
     }
 
@@ -506,6 +589,9 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
+        if (kubeletClient != null) {
+            kubeletClient.close();
+        }
         if (vertx != null) {
             try {
                 // stops every HTTP server instance first, so no request reaches a closing store
