@@ -339,7 +339,8 @@ public final class KubeletServer implements AutoCloseable {
         StreamOptions opts;
         try {
             MultiMap q = req.params();
-            opts = StreamOptions.fromQuery(q.getAll("stdin"), q.getAll("stdout"), q.getAll("stderr"), q.getAll("tty"));
+            // upstream kubelet parameter names: the API server maps stdin/stdout/stderr to input/output/error
+            opts = StreamOptions.fromQuery(q.getAll("input"), q.getAll("output"), q.getAll("error"), q.getAll("tty"));
         } catch (KubeletStatusException e) {
             respond(req, e.code(), e.getMessage());
             return;

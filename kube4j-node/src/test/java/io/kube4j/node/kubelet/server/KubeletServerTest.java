@@ -185,7 +185,7 @@ class KubeletServerTest {
     @Test
     void execV5ClosesStdinAndPassesTheExitStatusUnchanged() throws Exception {
         long closedBefore = runtime.events.stream().filter("stdin closed"::equals).count();
-        Session s = connect("/exec/default/web/app?command=exit3&command=-x&stdin=true&stdout=true&stderr=true",
+        Session s = connect("/exec/default/web/app?command=exit3&command=-x&input=true&output=true&error=true",
                 "v5.channel.k8s.io");
         assertThat(s.ws.subProtocol()).isEqualTo("v5.channel.k8s.io");
         s.send(0, "hello ");
@@ -202,7 +202,7 @@ class KubeletServerTest {
 
     @Test
     void execV4WithoutStdinGetsSuccess() throws Exception {
-        Session s = connect("/exec/default/web/app?command=nostdin&stdout=1", "v4.channel.k8s.io", "channel.k8s.io");
+        Session s = connect("/exec/default/web/app?command=nostdin&output=1", "v4.channel.k8s.io", "channel.k8s.io");
         assertThat(s.ws.subProtocol()).isEqualTo("v4.channel.k8s.io");
         assertThat(s.closed.get(5, TimeUnit.SECONDS)).isEqualTo((short) 1000);
         assertThat(s.channel(1)).isEqualTo("hi\n");
@@ -213,13 +213,13 @@ class KubeletServerTest {
 
     @Test
     void execV1GetsOnlyTheFailureMessage() throws Exception {
-        Session s = connect("/exec/default/web/app?command=exit2&stdin=1&stdout=1", "channel.k8s.io");
+        Session s = connect("/exec/default/web/app?command=exit2&input=1&output=1", "channel.k8s.io");
         s.send(0, "x");
         await().atMost(5, TimeUnit.SECONDS).until(() -> s.channel(1).equals("x"));
         s.ws.close();
         // v1 has no stdin close: the client's close ends the session
         assertThat(s.closed.get(5, TimeUnit.SECONDS)).isNotNull();
-        Session b = connect("/exec/default/web/app?command=nostdin&stdout=1", "base64.channel.k8s.io");
+        Session b = connect("/exec/default/web/app?command=nostdin&output=1", "base64.channel.k8s.io");
         assertThat(b.closed.get(5, TimeUnit.SECONDS)).isEqualTo((short) 1000);
         assertThat(b.ws.subProtocol()).isEqualTo("base64.channel.k8s.io");
         assertThat(b.channel(1)).isEqualTo("hi\n");
@@ -228,7 +228,7 @@ class KubeletServerTest {
 
     @Test
     void execTtyForwardsResizeAndDropsStderr() throws Exception {
-        Session s = connect("/exec/default/web/app?command=exit0&stdin=1&stdout=1&stderr=1&tty=1", "v5.channel.k8s.io");
+        Session s = connect("/exec/default/web/app?command=exit0&input=1&output=1&error=1&tty=1", "v5.channel.k8s.io");
         s.send(4, "{\"Width\":80,\"Height\":24}");
         await().atMost(5, TimeUnit.SECONDS).until(() -> runtime.events.contains("resize {\"Width\":80,\"Height\":24}"));
         s.ws.writeBinaryMessage(Buffer.buffer(new byte[]{(byte) 255, 0}));
@@ -241,7 +241,7 @@ class KubeletServerTest {
     void streamingErrorsArePlainHttp() throws Exception {
         assertThat(get("/exec/default/web/app?command=ls", true)).extracting(Answer::status, Answer::body)
                 .containsExactly(400, "you must specify at least 1 of stdin, stdout, stderr");
-        assertThat(get("/exec/default/web/app?command=ls&stdout=1", true)).extracting(Answer::status, Answer::body)
+        assertThat(get("/exec/default/web/app?command=ls&output=1", true)).extracting(Answer::status, Answer::body)
                 .containsExactly(400, "Upgrade request required");
         assertThat(get("/portForward/default/web", true).status()).isEqualTo(400);
     }
@@ -323,7 +323,7 @@ class KubeletServerTest {
             }
             spdy.feed(b);
         });
-        sock.write("POST /exec/default/web/app?command=exit0&stdin=1&stdout=1 HTTP/1.1\r\nHost: kubelet\r\n"
+        sock.write("POST /exec/default/web/app?command=exit0&input=1&output=1 HTTP/1.1\r\nHost: kubelet\r\n"
                 + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n"
                 + "X-Stream-Protocol-Version: channel.k8s.io\r\nContent-Length: 0\r\n\r\n");
         assertThat(upgraded.get(10, TimeUnit.SECONDS)).startsWith("HTTP/1.1 101")
@@ -336,7 +336,7 @@ class KubeletServerTest {
 
     @Test
     void unsupportedSubprotocolIsRefused() throws Exception {
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> connect("/exec/default/web/app?command=x&stdout=1",
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> connect("/exec/default/web/app?command=x&output=1",
                 "v9.channel.k8s.io"))).isNotNull();
     }
 }

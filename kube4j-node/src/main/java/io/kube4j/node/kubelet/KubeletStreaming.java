@@ -1,0 +1,101 @@
+package io.kube4j.node.kubelet;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kube4j.node.kubelet.runtime.PodRuntime;
+import io.kube4j.node.kubelet.runtime.RuntimeContainer;
+import io.kube4j.node.kubelet.runtime.RuntimePodStatus;
+import io.kube4j.node.kubelet.runtime.RuntimeSandbox;
+import io.kube4j.node.kubelet.server.ContainerLocator;
+import io.kube4j.node.kubelet.server.KubeletStatusException;
+import io.kube4j.node.kubelet.server.StreamOptions;
+import io.kube4j.node.kubelet.server.StreamingRuntime;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * What the kubelet's HTTPS server asks of the kubelet: where a container's log file is, and the runtime's streaming
+ * URLs for exec, attach and port-forward, found from the pods bound to this node and what the runtime reports.
+ * Stateless; thread-safe.
+ */
+final class KubeletStreaming implements ContainerLocator, StreamingRuntime {
+    private final Kubelet kubelet;
+    private final PodRuntime runtime;
+
+    KubeletStreaming(Kubelet kubelet, PodRuntime runtime) {
+        this.kubelet = kubelet;
+        this.runtime = runtime;
+    }
+
+    private Pod pod(String namespace, String name) {
+        Pod pod = kubelet.pod(namespace, name);
+        if (pod == null) {
+            throw KubeletStatusException.podNotFound(name);
+        }
+        return pod;
+    }
+
+    private RuntimePodStatus status(Pod pod) {
+        var md = pod.getMetadata();
+        return runtime.podStatus(new PodRuntime.PodRef(md.getUid(), md.getName(), md.getNamespace()));
+    }
+
+    private static void requireInSpec(Pod pod, String container) {
+        boolean known = Stream.concat(pod.getSpec().getContainers().stream(),
+                        pod.getSpec().getInitContainers() == null ? Stream.<Container>empty()
+                                : pod.getSpec().getInitContainers().stream())
+                .anyMatch(c -> c.getName().equals(container));
+        if (!known) {
+            throw KubeletStatusException.containerNotFound(container, pod.getMetadata().getName());
+        }
+    }
+
+    @Override
+    public ContainerLog locate(String namespace, String podName, String container, boolean previous) {
+        Pod pod = pod(namespace, podName);
+        requireInSpec(pod, container);
+        RuntimePodStatus rs = status(pod);
+        Optional<RuntimeContainer> instance = previous ? rs.previous(container) : rs.latest(container);
+        if (instance.isEmpty()) {
+            if (previous) {
+                throw KubeletStatusException.previousNotFound(container, podName);
+            }
+            throw new KubeletStatusException(400, "container \"" + container + "\" in pod \"" + podName
+                    + "\" is waiting to start: ContainerCreating");
+        }
+        RuntimeContainer c = instance.get();
+        String id = c.id();
+        return new ContainerLog(Path.of(c.logPath()), () -> status(pod).containers().stream()
+                .anyMatch(x -> x.id().equals(id) && x.running()));
+    }
+
+    private RuntimeContainer running(String namespace, String podName, String container) {
+        Pod pod = pod(namespace, podName);
+        requireInSpec(pod, container);
+        return status(pod).latest(container).filter(RuntimeContainer::running)
+                .orElseThrow(() -> new KubeletStatusException(400, "container " + container + " is not valid for pod "
+                        + podName));
+    }
+
+    @Override
+    public String execUrl(String namespace, String pod, String container, List<String> command, StreamOptions o) {
+        return runtime.execUrl(running(namespace, pod, container).id(), command, o.tty(), o.stdin(), o.stdout(),
+                o.stderr());
+    }
+
+    @Override
+    public String attachUrl(String namespace, String pod, String container, StreamOptions o) {
+        return runtime.attachUrl(running(namespace, pod, container).id(), o.tty(), o.stdin(), o.stdout(), o.stderr());
+    }
+
+    @Override
+    public String portForwardUrl(String namespace, String podName) {
+        Pod pod = pod(namespace, podName);
+        String sandbox = status(pod).latestSandbox().filter(RuntimeSandbox::ready).map(RuntimeSandbox::id)
+                .orElseThrow(() -> new KubeletStatusException(400, "pod " + podName + " is not running"));
+        return runtime.portForwardUrl(sandbox);
+    }
+}
