@@ -17,11 +17,22 @@ import java.util.List;
  */
 public final class Authenticator {
     private final TokenFile tokens;
+    /** Other bearer-token checks, e.g. the node join token; each returns null for a token it does not know. */
+    private volatile java.util.function.Function<String, UserInfo> extraTokens = t -> null;
     /** Users of certificates already seen: parsing the subject on every request showed in profiles. */
     private final java.util.Map<X509Certificate, UserInfo> byCertificate = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Authenticator(TokenFile tokens) {
         this.tokens = tokens;
+    }
+
+    /** Adds a bearer-token check tried after the token file (the node join token). */
+    public void addTokenCheck(java.util.function.Function<String, UserInfo> check) {
+        java.util.function.Function<String, UserInfo> before = extraTokens;
+        extraTokens = t -> {
+            UserInfo u = before.apply(t);
+            return u != null ? u : check.apply(t);
+        };
     }
 
     /**
@@ -55,7 +66,11 @@ public final class Authenticator {
             }
         }
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            UserInfo u = tokens.authenticate(authorization.substring(7).strip());
+            String bearer = authorization.substring(7).strip();
+            UserInfo u = tokens.authenticate(bearer);
+            if (u == null) {
+                u = extraTokens.apply(bearer);
+            }
             if (u != null) {
                 List<String> groups = new ArrayList<>(u.groups());
                 groups.add("system:authenticated");

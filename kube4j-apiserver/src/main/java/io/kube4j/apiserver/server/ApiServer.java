@@ -1,5 +1,6 @@
 package io.kube4j.apiserver.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.errors.StatusException;
 import io.kube4j.apimachinery.errors.StatusReason;
@@ -104,6 +105,8 @@ public final class ApiServer implements AutoCloseable {
         authenticator = new Authenticator(options.tokenAuthFile() == null ? TokenFile.empty()
                 : TokenFile.load(options.tokenAuthFile()));
         pki = ClusterPki.loadOrCreate(options.dataDir().resolve("tls"), servingSans());
+        nodeJoin = io.kube4j.apiserver.pki.NodeJoin.loadOrCreate(pki, options.dataDir().resolve("node-token"));
+        authenticator.addTokenCheck(nodeJoin::authenticate);
         int eventLoops = Math.max(2, Runtime.getRuntime().availableProcessors());
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)
                 .setWorkerPoolSize(4).setBlockedThreadCheckInterval(10_000));
@@ -326,6 +329,8 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    private io.kube4j.apiserver.pki.NodeJoin nodeJoin;
+
     private void recordRequest(String verb, String group, String resource, String subresource, int code, long start) {
         Timer.builder("apiserver_request_duration_seconds")
                 .description("Response latency distribution in seconds for each verb, group, resource and subresource.")
@@ -421,12 +426,17 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static boolean isPublic(String path) {
-        return path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz") || path.equals("/version")
+        return path.equals("/cacerts") || path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz") || path.equals("/version")
                 || path.startsWith("/healthz/") || path.startsWith("/livez/") || path.startsWith("/readyz/")
                 || path.equals("/version/");
     }
 
     private void servePublic(Exchange ex, String path) {
+        if (path.equals("/cacerts")) {
+            // what an agent checks against the hash in its join token
+            ex.respond(200, "text/plain; charset=utf-8", pki.caPem().getBytes(StandardCharsets.UTF_8), Map.of());
+            return;
+        }
         if (path.startsWith("/version")) {
             ex.respond(200, MediaTypes.JSON, Json.bytes(version()), Map.of());
             return;
@@ -499,6 +509,46 @@ public final class ApiServer implements AutoCloseable {
         };
     }
 
+    /**
+     * {@code POST /kube4j/v1/node-credentials} with {"nodeName": N, "addresses": [..]}: certificates for a joining
+     * node, for holders of the join token or cluster admins only.
+     */
+    private void serveNodeCredentials(Exchange ex) {
+        var user = ex.user();
+        boolean allowed = user.groups().contains(io.kube4j.apiserver.pki.NodeJoin.JOIN_GROUP)
+                || user.groups().contains("system:masters");
+        if (!allowed) {
+            throw StatusException.forbidden("kube4j.io", "node-credentials", "", "User \"" + user.name()
+                    + "\" cannot create node credentials");
+        }
+        if (!"POST".equals(ex.method())) {
+            throw StatusException.methodNotSupported("kube4j.io", "node-credentials", ex.method().toLowerCase());
+        }
+        JsonNode parsed = Json.parse(ex.body());
+        if (!(parsed instanceof ObjectNode body)) {
+            throw StatusException.badRequest("body must be a JSON object");
+        }
+        String node = Json.text(body, "nodeName");
+        if (node == null || !io.kube4j.apimachinery.validation.NameRules.isDns1123Subdomain(node).isEmpty()) {
+            throw StatusException.badRequest("nodeName must be a DNS-1123 subdomain");
+        }
+        List<String> addresses = new java.util.ArrayList<>();
+        body.path("addresses").forEach(a -> addresses.add(a.asText()));
+        var creds = nodeJoin.issue(node, addresses);
+        ObjectNode out = Json.object();
+        out.put("caCert", creds.caPem());
+        out.put("clientCert", creds.clientCertPem());
+        out.put("clientKey", creds.clientKeyPem());
+        out.put("servingCert", creds.servingCertPem());
+        out.put("servingKey", creds.servingKeyPem());
+        ex.respond(200, MediaTypes.JSON, Json.bytes(out), Map.of());
+    }
+
+    /** The join token agents use, also in {@code DATA/node-token}. */
+    public io.kube4j.apiserver.pki.NodeJoin nodeJoin() {
+        return nodeJoin;
+    }
+
     private void serveNonResource(Exchange ex, String path) {
         String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         String accept = ex.header("Accept") == null ? "" : ex.header("Accept");
@@ -517,6 +567,10 @@ public final class ApiServer implements AutoCloseable {
                 } else {
                     ex.respond(200, MediaTypes.JSON, Json.bytes(discovery.apiGroupList()), Map.of());
                 }
+                return;
+            }
+            case "/kube4j/v1/node-credentials" -> {
+                serveNodeCredentials(ex);
                 return;
             }
             case "/metrics" -> {
