@@ -25,7 +25,7 @@ public final class RootHost {
 
     /** A fresh, short directory under /tmp, for unix sockets (sun_path is 108 bytes). */
     public static Path shortTempDir() throws IOException {
-        return Files.createTempDirectory(Path.of("/tmp"), "k4j-");
+        return Files.createTempDirectory(Path.of("/tmp"), "k4jh-");
     }
 
     /** Deletes {@code dir} and everything below it, without following symlinks; no-op if absent. */
