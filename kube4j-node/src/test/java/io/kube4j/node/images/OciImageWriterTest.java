@@ -92,6 +92,16 @@ class OciImageWriterTest {
     }
 
     @Test
+    void importerReadsTheNamesAndDigestsBack() throws IOException {
+        Written w = OciImageWriter.write(sample(), tmp.resolve("sample.tar"));
+        assertThat(ImageImporter.namedManifests(w.archive())).containsExactly(java.util.Map.entry("kube4j.local/sample:7", w.manifestDigest()));
+        assertThat(TarReader.readFile(w.archive(), "oci-layout")).asString().contains("1.0.0");
+        assertThat(TarReader.readFile(w.archive(), "nope")).isNull();
+        Files.writeString(tmp.resolve("junk.tar"), "not a tar");
+        assertThat(ImageImporter.namedManifests(tmp.resolve("junk.tar"))).isEmpty();
+    }
+
+    @Test
     void sameInputGivesTheSameBytes() throws IOException {
         Written a = OciImageWriter.write(sample(), tmp.resolve("a.tar"));
         Written b = OciImageWriter.write(sample(), tmp.resolve("b.tar"));
