@@ -65,11 +65,11 @@ public final class TestImages {
         return """
                 #!/bin/sh
                 # kube4j pause: holds the pod's namespaces and reaps orphans; exits 0 at once on SIGTERM/SIGINT.
-                trap 'kill $sleeper 2>/dev/null; wait $sleeper; exit 0' TERM INT
+                trap 'kill $sleeper 2>/dev/null; wait $sleeper 2>/dev/null; exit 0' TERM INT
                 while :; do
                   sleep 86400 &
                   sleeper=$!
-                  wait $sleeper
+                  wait $sleeper 2>/dev/null # no "Terminated" job notices
                 done
                 """;
     }
@@ -84,7 +84,7 @@ public final class TestImages {
                 #!/bin/sh
                 # kubia (kube4j test image): answers every HTTP request on port ${KUBIA_PORT:-8080}.
                 home=$(cd "$(dirname "$0")" && pwd)
-                trap 'kill $server 2>/dev/null; wait $server; exit 0' TERM INT
+                trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; exit 0' TERM INT
                 echo "Kubia server starting..."
                 nc -ll -p "${KUBIA_PORT:-8080}" ${KUBIA_ADDRESS} -e /bin/busybox sh "$home/handle" &
                 server=$!
