@@ -2,6 +2,13 @@ package io.kube4j.cli;
 
 import io.kube4j.apiserver.server.ApiServer;
 import io.kube4j.apiserver.server.ApiServerOptions;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kube4j.controllers.nodeipam.NodeIpamController;
+import io.kube4j.node.NodeAgent;
+import io.kube4j.node.NodeCredentials;
+import io.kube4j.node.NodeOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,8 +43,11 @@ final class ServerCommand implements Callable<Integer> {
             defaultValue = ApiServerOptions.DEFAULT_SERVICE_CIDR)
     String serviceCidr;
 
-    @Option(names = "--disable-node", description = "Run no node in this process (the node is not part of this release yet).")
+    @Option(names = "--disable-node", description = "Run no node in this process.")
     boolean disableNode;
+
+    @CommandLine.Mixin
+    NodeFlags node = new NodeFlags();
 
     @Override
     public Integer call() throws Exception {
@@ -55,9 +65,38 @@ final class ServerCommand implements Callable<Integer> {
             Kubeconfig.write(writeKubeconfig, kubeconfig);
             System.out.println("kubeconfig written to " + writeKubeconfig.toAbsolutePath());
         }
+        System.out.println("node join token written to " + dataDir.resolve("node-token").toAbsolutePath());
+        KubernetesClient controllerClient = new KubernetesClientBuilder()
+                .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig)).build();
+        NodeIpamController ipam = new NodeIpamController(controllerClient, node.clusterCidr, 24).start();
+        NodeAgent agent = null;
+        if (!disableNode) {
+            NodeOptions nodeOptions = node.options(dataDir.resolve("agent"), serviceCidr, ApiServer.GIT_VERSION);
+            var pki = server.pki();
+            var client = pki.issueClient(pki.dir(), "node-client-" + nodeOptions.nodeName(),
+                    "system:node:" + nodeOptions.nodeName(), java.util.List.of("system:nodes"));
+            var serving = pki.issueKubeletServing(nodeOptions.nodeName(),
+                    java.util.List.of(nodeOptions.nodeIp(), "127.0.0.1"));
+            try {
+                agent = NodeAgent.start(nodeOptions, new NodeCredentials(url, pki.caPem(), client.certPem(),
+                        client.keyPem(), serving.certPem(), serving.keyPem()));
+            } catch (Exception e) {
+                ipam.close();
+                controllerClient.close();
+                server.close();
+                throw e;
+            }
+            System.out.println("node " + nodeOptions.nodeName() + " running (" + agent.runtimeEndpoint() + ")");
+        }
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
+        NodeAgent runningAgent = agent;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (runningAgent != null) {
+                runningAgent.close();
+            }
+            ipam.close();
+            controllerClient.close();
             server.close();
             stopped.countDown();
         }, "kube4j-shutdown"));

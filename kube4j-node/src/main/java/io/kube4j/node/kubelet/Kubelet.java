@@ -49,6 +49,7 @@ public final class Kubelet implements AutoCloseable {
     private final PodWorkers workers;
     private final Map<String, Pod> pods = new ConcurrentHashMap<>();
     private final Map<String, String> fingerprints = new HashMap<>();
+    private final KubeletStreaming streaming;
     private SharedIndexInformer<Pod> informer;
     private Thread relist;
 
@@ -75,6 +76,7 @@ public final class Kubelet implements AutoCloseable {
         self[0] = syncer;
         this.workers = new PodWorkers(syncer);
         workersRef[0] = workers;
+        this.streaming = new KubeletStreaming(this, runtime);
     }
 
     public NodeStatusUpdater nodeStatus() {
@@ -83,6 +85,16 @@ public final class Kubelet implements AutoCloseable {
 
     public PodSyncer syncer() {
         return syncer;
+    }
+
+    /** Where the kubelet's HTTPS server finds container logs. */
+    public io.kube4j.node.kubelet.server.ContainerLocator locator() {
+        return streaming;
+    }
+
+    /** How the kubelet's HTTPS server gets streaming URLs from the runtime. */
+    public io.kube4j.node.kubelet.server.StreamingRuntime streaming() {
+        return streaming;
     }
 
     /** The pod with this namespace and name that is bound to this node, if the kubelet knows it. */

@@ -1,0 +1,148 @@
+package io.kube4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kube4j.apimachinery.json.Json;
+import io.kube4j.node.NodeAgent;
+import io.kube4j.node.NodeCredentials;
+import io.kube4j.node.NodeOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code kube4j agent}: a node that joins a running server. The join token (the server's {@code DATA/node-token})
+ * carries the hash of the cluster CA, so the agent trusts the server it fetched {@code /cacerts} from only when the
+ * hashes match; it then asks for its certificates with the token and runs the node until SIGTERM.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "Run a kube4j node that joins a server.")
+final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--server", required = true, description = "The server's URL, e.g. https://10.0.0.1:6443.")
+    String server;
+
+    @Option(names = "--token", description = "The join token from the server's data dir (node-token).")
+    String token;
+
+    @Option(names = "--token-file", description = "Read the join token from this file.")
+    Path tokenFile;
+
+    @Option(names = "--data-dir", description = "Directory for the node's state (default: ${DEFAULT-VALUE}).",
+            defaultValue = "${env:KUBE4J_AGENT_DATA_DIR:-/var/lib/kube4j/agent}")
+    Path dataDir;
+
+    @Option(names = "--service-cidr", description = "The cluster's service IP range (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10.43.0.0/16")
+    String serviceCidr;
+
+    @CommandLine.Mixin
+    NodeFlags node = new NodeFlags();
+
+    @Override
+    public Integer call() throws Exception {
+        String joinToken = token != null ? token.strip() : tokenFile != null ? Files.readString(tokenFile).strip() : null;
+        if (joinToken == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "give --token or --token-file");
+        }
+        int sep = joinToken.indexOf("::");
+        if (!joinToken.startsWith("K4J") || sep < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--token is not a kube4j join token");
+        }
+        String caHash = joinToken.substring(3, sep);
+        String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        String caPem = fetchCa(base, caHash);
+        NodeOptions options = node.options(dataDir, serviceCidr, null);
+        HttpClient trusted = HttpClient.newBuilder().sslContext(trusting(caPem)).connectTimeout(Duration.ofSeconds(10))
+                .build();
+        String body = Json.MAPPER.writeValueAsString(java.util.Map.of("nodeName", options.nodeName(),
+                "addresses", List.of(options.nodeIp(), "127.0.0.1")));
+        HttpResponse<String> resp = trusted.send(HttpRequest.newBuilder(URI.create(base + "/kube4j/v1/node-credentials"))
+                .header("Authorization", "Bearer " + joinToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) {
+            System.err.println("kube4j agent: the server refused the join token (" + resp.statusCode() + "): "
+                    + resp.body());
+            return 1;
+        }
+        JsonNode creds = Json.parse(resp.body().getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> version = trusted.send(HttpRequest.newBuilder(URI.create(base + "/version")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String gitVersion = Json.parse(version.body().getBytes(StandardCharsets.UTF_8)).path("gitVersion").asText();
+        options = new NodeOptions(options.dataDir(), options.nodeName(), options.nodeIp(), options.kubeletPort(),
+                options.runtimeEndpoint(), options.clusterCidr(), options.serviceCidr(), options.podEgress(),
+                options.podLogsDir(), options.labels(), gitVersion);
+        NodeAgent agent = NodeAgent.start(options, new NodeCredentials(base, caPem, creds.path("clientCert").asText(),
+                creds.path("clientKey").asText(), creds.path("servingCert").asText(),
+                creds.path("servingKey").asText()));
+        System.out.println("node " + options.nodeName() + " joined " + base + " (" + agent.runtimeEndpoint() + ")");
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "kube4j-agent-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** Fetches the CA without trusting anyone yet, and keeps it only if its hash is the token's. */
+    private static String fetchCa(String base, String expectedHash) throws Exception {
+        SSLContext any = SSLContext.getInstance("TLS");
+        any.init(null, new TrustManager[]{new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        HttpClient c = HttpClient.newBuilder().sslContext(any).connectTimeout(Duration.ofSeconds(10)).build();
+        String pem = c.send(HttpRequest.newBuilder(URI.create(base + "/cacerts")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ca.getEncoded()));
+        if (!hash.equalsIgnoreCase(expectedHash)) {
+            throw new IllegalStateException("the server's CA does not match the join token (sha256 " + hash + ")");
+        }
+        return pem;
+    }
+
+    private static SSLContext trusting(String caPem) throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        ks.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+}
