@@ -49,6 +49,17 @@ final class ServerCommand implements Callable<Integer> {
     @CommandLine.Mixin
     NodeFlags node = new NodeFlags();
 
+    /** A client config for the in-process controllers: the admin certificate (EC keys need the algorithm named). */
+    static io.fabric8.kubernetes.client.Config adminConfig(String url, ApiServer server) {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        var pki = server.pki();
+        return new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url)
+                .withCaCertData(b64.encodeToString(pki.caPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .withClientCertData(b64.encodeToString(pki.admin().certPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .withClientKeyData(b64.encodeToString(pki.admin().keyPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .withClientKeyAlgo("EC").build();
+    }
+
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(dataDir);
@@ -66,8 +77,7 @@ final class ServerCommand implements Callable<Integer> {
             System.out.println("kubeconfig written to " + writeKubeconfig.toAbsolutePath());
         }
         System.out.println("node join token written to " + dataDir.resolve("node-token").toAbsolutePath());
-        KubernetesClient controllerClient = new KubernetesClientBuilder()
-                .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig)).build();
+        KubernetesClient controllerClient = new KubernetesClientBuilder().withConfig(adminConfig(url, server)).build();
         NodeIpamController ipam = new NodeIpamController(controllerClient, node.clusterCidr, 24).start();
         NodeAgent agent = null;
         if (!disableNode) {
