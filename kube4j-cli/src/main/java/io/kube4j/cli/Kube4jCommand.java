@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code kube4j} command: {@code kube4j server} starts a cluster. */
 @Command(name = "kube4j", mixinStandardHelpOptions = true, versionProvider = Kube4jCommand.Version.class,
         description = "Kubernetes, written in Java.",
-        subcommands = {ServerCommand.class, AgentCommand.class, ImagesCommand.class, KubeconfigCommand.class})
+        subcommands = {ServerCommand.class, AgentCommand.class, ImagesCommand.class, KillAllCommand.class, KubeconfigCommand.class})
 public final class Kube4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

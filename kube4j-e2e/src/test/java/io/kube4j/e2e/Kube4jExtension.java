@@ -63,7 +63,7 @@ public final class Kube4jExtension implements BeforeAllCallback, ParameterResolv
     private static Kube4jServer server(ExtensionContext context) {
         return context.getRoot().getStore(STORE).getOrComputeIfAbsent("server", key -> {
             try {
-                return Kube4jServer.startFresh("shared");
+                return Kube4jServer.startFresh("shared", true);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

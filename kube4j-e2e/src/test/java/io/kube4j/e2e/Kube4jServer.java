@@ -35,29 +35,44 @@ import java.util.concurrent.TimeUnit;
 public final class Kube4jServer implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
+    /** The name of the node a server started {@link #withNode} runs; its InternalIP is 127.0.0.1. */
+    public static final String NODE_NAME = "kube4j-e2e";
+
     private final Path dataDir;
     private final int port;
     private final Path log;
     private final Process process;
     private final Thread exitHook;
+    private final NodeLock nodeLock;
 
-    private Kube4jServer(Path dataDir, int port, Path log, Process process) {
+    private Kube4jServer(Path dataDir, int port, Path log, Process process, NodeLock nodeLock) {
         this.dataDir = dataDir;
         this.port = port;
         this.log = log;
         this.process = process;
-        // the JVM running the tests may die without afterAll; never leave a server behind
-        this.exitHook = new Thread(() -> stopProcess(process), "kube4j-e2e-server-stop-" + process.pid());
+        this.nodeLock = nodeLock;
+        // the JVM running the tests may die without afterAll; never leave a server (or its pods) behind
+        this.exitHook = new Thread(() -> stopAndClean(process, dataDir, nodeLock),
+                "kube4j-e2e-server-stop-" + process.pid());
         Runtime.getRuntime().addShutdownHook(exitHook);
     }
 
-    /** Starts a server on a fresh data directory under the e2e work directory, on a free port. */
+    /** Starts a server without a node on a fresh data directory under the e2e work directory, on a free port. */
     public static Kube4jServer startFresh(String name) throws IOException {
+        return startFresh(name, false);
+    }
+
+    /**
+     * Starts a server on a fresh data directory, on a free port; {@code withNode} also runs its node (named
+     * {@link #NODE_NAME}, real containerd). Only one node runs on the machine at a time: the call waits for a
+     * machine-wide lock that the server holds until it is closed and its pods and network are cleaned up.
+     */
+    public static Kube4jServer startFresh(String name, boolean withNode) throws IOException {
         Path dir = Files.createTempDirectory(workDir(), name + "-");
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return start(dir.resolve("data"), freePort());
+                return start(dir.resolve("data"), freePort(), withNode);
             } catch (PortTakenException e) {
                 last = e; // another process grabbed the port between our probe and the server's bind
             }
@@ -65,9 +80,15 @@ public final class Kube4jServer implements AutoCloseable {
         throw last;
     }
 
-    /** Starts a server on {@code dataDir} and {@code port}; returns once {@code /readyz} answers {@code ok}. */
+    /** Starts a server without a node on {@code dataDir} and {@code port}; returns once {@code /readyz} answers. */
     public static Kube4jServer start(Path dataDir, int port) throws IOException {
+        return start(dataDir, port, false);
+    }
+
+    /** Starts a server on {@code dataDir} and {@code port}; returns once it is ready (and its node registered). */
+    public static Kube4jServer start(Path dataDir, int port, boolean withNode) throws IOException {
         Files.createDirectories(dataDir);
+        NodeLock lock = withNode ? NodeLock.acquire() : null;
         Path jar = serverJar();
         String javaBinary = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java binary runs the tests"));
@@ -76,6 +97,11 @@ public final class Kube4jServer implements AutoCloseable {
         command.addAll(jvmArgs());
         command.addAll(List.of("-jar", jar.toString(), "server",
                 "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--storage", "embedded"));
+        if (withNode) {
+            command.addAll(List.of("--node-name", NODE_NAME, "--node-ip", "127.0.0.1"));
+        } else {
+            command.add("--disable-node");
+        }
         Path log = dataDir.resolveSibling("server.log");
         Files.writeString(log, "=== " + Instant.now() + " " + String.join(" ", command) + System.lineSeparator(),
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -84,9 +110,12 @@ public final class Kube4jServer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().remove("KUBE4J_DATA_DIR");
-        Kube4jServer server = new Kube4jServer(dataDir, port, log, builder.start());
+        Kube4jServer server = new Kube4jServer(dataDir, port, log, builder.start(), lock);
         try {
             server.awaitReady();
+            if (withNode) {
+                server.awaitLogLine("node " + NODE_NAME + " running");
+            }
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -99,7 +128,7 @@ public final class Kube4jServer implements AutoCloseable {
         if (process.isAlive()) {
             throw new IllegalStateException("server pid " + pid() + " is still running");
         }
-        return start(dataDir, port);
+        return start(dataDir, port, false);
     }
 
     public int port() {
@@ -140,8 +169,82 @@ public final class Kube4jServer implements AutoCloseable {
     /** Graceful stop (SIGTERM), then SIGKILL if it has not exited in time. */
     @Override
     public void close() {
-        stopProcess(process);
+        stopAndClean(process, dataDir, nodeLock);
         removeExitHook();
+    }
+
+    /** Stops the server; with a node, also stops the pods it left running and removes its network setup. */
+    private static void stopAndClean(Process p, Path dataDir, NodeLock lock) {
+        stopProcess(p);
+        if (lock == null) {
+            return;
+        }
+        try {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(jvmArgs());
+            command.addAll(List.of("-jar", serverJar().toString(), "killall", "--data-dir", dataDir.toString()));
+            Process killall = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("killall.log").toFile()))
+                    .start();
+            if (!killall.waitFor(120, TimeUnit.SECONDS)) {
+                killall.destroyForcibly();
+            }
+        } catch (IOException e) {
+            System.err.println("kube4j killall failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Waits until the server's log has a line containing {@code text}. */
+    private void awaitLogLine(String text) throws IOException {
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (Files.readString(log).contains(text)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IOException("kube4j server exited with code " + process.exitValue() + "; log " + log
+                        + ":\n" + logTail(40));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        throw new IOException("no \"" + text + "\" in the server log after " + READY_TIMEOUT + ":\n" + logTail(40));
+    }
+
+    /** A lock on the whole machine for the one node that may run at a time (ports, containerd socket, bridge). */
+    private static final class NodeLock {
+        private static final Path FILE = Path.of("/run/lock/kube4j-e2e-node.lock");
+        private final java.nio.channels.FileChannel channel;
+        private final java.nio.channels.FileLock lock;
+
+        private NodeLock(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        static NodeLock acquire() throws IOException {
+            Files.createDirectories(FILE.getParent());
+            var ch = java.nio.channels.FileChannel.open(FILE, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            return new NodeLock(ch, ch.lock());
+        }
+
+        void release() {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException ignored) {
+                // the lock goes with the process anyway
+            }
+        }
     }
 
     /** The last lines of the server's log, for failure messages. */
@@ -250,8 +353,12 @@ public final class Kube4jServer implements AutoCloseable {
             return Arrays.asList(configured.trim().split("\\s+"));
         }
         // small and quick to start: the machine is shared, and every test class waits for startup
-        return List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xss512k", "-Xmx512m");
+        List<String> args = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx512m"));
+        if (Runtime.version().feature() >= 24) {
+            args.add("--sun-misc-unsafe-memory-access=allow"); // protobuf's Unsafe use warns otherwise
+        }
+        return args;
     }
 
     static int freePort() throws IOException {

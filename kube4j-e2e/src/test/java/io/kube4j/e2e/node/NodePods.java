@@ -1,0 +1,100 @@
+package io.kube4j.e2e.node;
+
+import io.kube4j.e2e.Kube4jServer;
+import io.kube4j.e2e.KubectlResult;
+import io.kube4j.e2e.TestNamespace;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Predicate;
+
+import static io.kube4j.e2e.KubectlResultAssert.assertThat;
+
+/**
+ * What the node's end-to-end tests share: the test images kube4j builds itself, pod manifests bound to the shared
+ * server's node (until the scheduler exists, pods carry {@code spec.nodeName}), and waiting on pods through kubectl.
+ */
+public final class NodePods {
+    public static final String BUSYBOX = "kube4j.local/busybox:1.36";
+    public static final String KUBIA = "kube4j.local/kubia:1";
+    public static final String KUBIA_UNHEALTHY = "kube4j.local/kubia-unhealthy:1";
+    public static final String NODE = Kube4jServer.NODE_NAME;
+
+    private NodePods() {
+    }
+
+    /** A single-container kubia pod on the node, as in the book's kubia-manual.yaml. */
+    public static String kubia(String name) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: %s
+                  labels:
+                    app: kubia
+                spec:
+                  nodeName: %s
+                  terminationGracePeriodSeconds: 5
+                  containers:
+                  - name: kubia
+                    image: %s
+                    ports:
+                    - containerPort: 8080
+                      protocol: TCP
+                """.formatted(name, NODE, KUBIA);
+    }
+
+    /** Creates the pod from YAML and waits until it is Ready. */
+    public static void createReady(TestNamespace ns, String yaml, String name) {
+        assertThat(ns.kubectl().runWithStdin(yaml, "apply", "-f", "-")).succeeds();
+        waitReady(ns, name);
+    }
+
+    public static void waitReady(TestNamespace ns, String name) {
+        assertThat(ns.kubectl().withTimeout(Duration.ofSeconds(90))
+                .run("wait", "--for=condition=Ready", "pod/" + name, "--timeout=60s")).succeeds();
+    }
+
+    /** Polls {@code kubectl get ... -o jsonpath=EXPR} until the output matches, or fails after the timeout. */
+    public static String awaitJsonPath(TestNamespace ns, String resource, String expr, Predicate<String> done,
+                                       Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            KubectlResult r = ns.kubectl().run("get", resource, "-o", "jsonpath=" + expr);
+            if (r.succeeded()) {
+                last = r.stdout();
+                if (done.test(last)) {
+                    return last;
+                }
+            }
+            sleep(500);
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting on " + resource + " " + expr
+                + "; last value: " + last + "\n" + ns.kubectl().run("describe", resource).stdout());
+    }
+
+    public static String podIp(TestNamespace ns, String name) {
+        return awaitJsonPath(ns, "pod/" + name, "{.status.podIP}", s -> !s.isBlank(), Duration.ofSeconds(60));
+    }
+
+    /** GET http://IP:PORT/ from the host; pods' addresses are reachable from the node. */
+    public static HttpResponse<String> httpGet(String host, int port) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return client.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
