@@ -48,6 +48,17 @@ final class AdminClient implements AutoCloseable {
                 .header("Accept", JSON).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(json)));
     }
 
+    Reply delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Accept", JSON).DELETE());
+    }
+
+    /** Opens a watch (or any streamed GET) and hands each line to {@code line} until the stream ends. */
+    java.util.concurrent.CompletableFuture<Void> streamLines(String path, java.util.function.Consumer<String> line) {
+        return http.sendAsync(HttpRequest.newBuilder(base.resolve(path)).header("Accept", JSON).GET().build(),
+                        HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(r -> r.body().forEach(line));
+    }
+
     private Reply send(HttpRequest.Builder b) throws IOException, InterruptedException {
         HttpResponse<byte[]> r = http.send(b.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofByteArray());
         return new Reply(r.statusCode(), r.body());

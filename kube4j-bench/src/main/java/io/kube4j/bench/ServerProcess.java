@@ -60,6 +60,14 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts a server on {@code dataDir}; {@code label} names its log (and JFR) file. Returns at once. */
     static ServerProcess start(BenchOptions o, Path dataDir, String label) throws IOException {
+        return start(o, dataDir, label, null);
+    }
+
+    /**
+     * Starts a server; with a {@code nodeName} it also runs its node (real containerd, node IP 127.0.0.1), otherwise
+     * {@code --disable-node}, so the API server benchmarks measure the API server alone.
+     */
+    static ServerProcess start(BenchOptions o, Path dataDir, String label, String nodeName) throws IOException {
         if (!Files.isRegularFile(o.serverJar())) {
             throw new IOException("server jar not found: " + o.serverJar()
                     + " (build it: mvn -pl kube4j-cli -am package -DskipTests)");
@@ -87,6 +95,11 @@ final class ServerProcess implements AutoCloseable {
         }
         cmd.addAll(List.of("-jar", o.serverJar().toString(), "server", "--data-dir", dataDir.toString(),
                 "--port", Integer.toString(port), "--bind-address", "127.0.0.1", "--storage", o.storage()));
+        if (nodeName == null) {
+            cmd.add("--disable-node");
+        } else {
+            cmd.addAll(List.of("--node-name", nodeName, "--node-ip", "127.0.0.1"));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("KUBE4J_DATA_DIR");
         long t0 = System.nanoTime();
@@ -152,7 +165,13 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts and waits until ready: the usual way for benchmarks that are not about start-up. */
     static ServerProcess startReady(BenchOptions o, Path dataDir, String label) throws IOException, InterruptedException {
-        ServerProcess sp = start(o, dataDir, label);
+        return startReady(o, dataDir, label, null);
+    }
+
+    /** Starts (with a node when {@code nodeName} is given) and waits until the API server is ready. */
+    static ServerProcess startReady(BenchOptions o, Path dataDir, String label, String nodeName)
+            throws IOException, InterruptedException {
+        ServerProcess sp = start(o, dataDir, label, nodeName);
         try {
             HttpClient poller = readinessClient();
             sp.awaitReady(poller, Duration.ofSeconds(120));
