@@ -41,7 +41,7 @@ public final class Kube4jServer implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final Path log;
-    private final Process process;
+    private volatile Process process;
     private final Thread exitHook;
     private final NodeLock nodeLock;
 
@@ -52,7 +52,7 @@ public final class Kube4jServer implements AutoCloseable {
         this.process = process;
         this.nodeLock = nodeLock;
         // the JVM running the tests may die without afterAll; never leave a server (or its pods) behind
-        this.exitHook = new Thread(() -> stopAndClean(process, dataDir, nodeLock),
+        this.exitHook = new Thread(() -> stopAndClean(this.process, dataDir, nodeLock),
                 "kube4j-e2e-server-stop-" + process.pid());
         Runtime.getRuntime().addShutdownHook(exitHook);
     }
@@ -89,6 +89,19 @@ public final class Kube4jServer implements AutoCloseable {
     public static Kube4jServer start(Path dataDir, int port, boolean withNode) throws IOException {
         Files.createDirectories(dataDir);
         NodeLock lock = withNode ? NodeLock.acquire() : null;
+        Path log = dataDir.resolveSibling("server.log");
+        long logOffset = Files.exists(log) ? Files.size(log) : 0;
+        Kube4jServer server = new Kube4jServer(dataDir, port, log, launch(dataDir, port, withNode, log), lock);
+        try {
+            server.awaitStarted(logOffset);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private static Process launch(Path dataDir, int port, boolean withNode, Path log) throws IOException {
         Path jar = serverJar();
         String javaBinary = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java binary runs the tests"));
@@ -102,7 +115,6 @@ public final class Kube4jServer implements AutoCloseable {
         } else {
             command.add("--disable-node");
         }
-        Path log = dataDir.resolveSibling("server.log");
         Files.writeString(log, "=== " + Instant.now() + " " + String.join(" ", command) + System.lineSeparator(),
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -110,17 +122,26 @@ public final class Kube4jServer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().remove("KUBE4J_DATA_DIR");
-        Kube4jServer server = new Kube4jServer(dataDir, port, log, builder.start(), lock);
-        try {
-            server.awaitReady();
-            if (withNode) {
-                server.awaitLogLine("node " + NODE_NAME + " running");
-            }
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
+        return builder.start();
+    }
+
+    private void awaitStarted(long logOffset) throws IOException {
+        awaitReady();
+        if (nodeLock != null) {
+            awaitLogLine("node " + NODE_NAME + " running", logOffset);
         }
-        return server;
+    }
+
+    /**
+     * Stops this server gracefully (SIGTERM) and starts it again on the same data dir and port, keeping its node and
+     * the machine-wide node lock: what a user does when upgrading or restarting kube4j. The pods' containers keep
+     * running meanwhile, and the restarted node adopts them.
+     */
+    public synchronized void restartInPlace() throws IOException {
+        stopProcess(process);
+        long logOffset = Files.size(log);
+        process = launch(dataDir, port, nodeLock != null, log);
+        awaitStarted(logOffset);
     }
 
     /** Starts a new server on this one's data directory and port; this one must have been stopped or killed. */
@@ -200,10 +221,11 @@ public final class Kube4jServer implements AutoCloseable {
     }
 
     /** Waits until the server's log has a line containing {@code text}. */
-    private void awaitLogLine(String text) throws IOException {
+    private void awaitLogLine(String text, long fromOffset) throws IOException {
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
-            if (Files.readString(log).contains(text)) {
+            String all = Files.readString(log);
+            if (all.length() > fromOffset && all.substring((int) fromOffset).contains(text)) {
                 return;
             }
             if (!process.isAlive()) {
