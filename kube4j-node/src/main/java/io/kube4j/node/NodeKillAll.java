@@ -34,7 +34,7 @@ public final class NodeKillAll {
     public static List<String> run(Path nodeDataDir, String clusterCidr, String serviceCidr) throws Exception {
         List<String> done = new ArrayList<>();
         Containerd.Config cfg = Containerd.Config.defaults(nodeDataDir);
-        if (Files.exists(cfg.socket()) && answers(cfg.socket())) {
+        if (Files.exists(cfg.socket()) && answers(cfg.socket()) && ownedByLiveNode(cfg)) {
             throw new IllegalStateException("a node is still running on " + cfg.socket() + ": stop kube4j first");
         }
         if (Files.isDirectory(cfg.root())) {
@@ -71,6 +71,16 @@ public final class NodeKillAll {
         done.addAll(new NodeCleanup(new NodeCleanup.Options(cleanup.dataDir(), cleanup.stateDir(),
                 cleanup.networkName(), cleanup.bridge(), guard)).run());
         return done;
+    }
+
+    /** True when this node's containerd still has its kube4j parent (not an orphan left by a SIGKILL). */
+    private static boolean ownedByLiveNode(Containerd.Config cfg) {
+        String configArg = cfg.configFile().toString();
+        return ProcessHandle.allProcesses().filter(p -> {
+            String[] args = p.info().arguments().orElse(new String[0]);
+            return args.length >= 2 && args[args.length - 1].equals(configArg);
+        }).findFirst().map(p -> p.parent().map(parent -> parent.info().command().orElse("").endsWith("java"))
+                .orElse(false)).orElse(true);
     }
 
     private static boolean answers(Path socket) {

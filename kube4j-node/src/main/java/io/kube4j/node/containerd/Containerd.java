@@ -277,7 +277,7 @@ public final class Containerd implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        if (answers(socket)) {
+        if (answers(socket) && !stopOrphan()) {
             throw new IllegalStateException("another containerd already serves " + socket
                     + "; stop it or use --container-runtime-endpoint " + endpoint);
         }
@@ -314,6 +314,31 @@ public final class Containerd implements AutoCloseable {
             stop();
             throw new IllegalStateException("interrupted while starting containerd", e);
         }
+    }
+
+    /**
+     * A containerd left running with this node's own config (its parent, an earlier kube4j, was killed with
+     * SIGKILL and had no chance to stop it) is stopped so this one can start; containers keep running in their
+     * shims and are adopted. Returns false when the socket belongs to some other containerd.
+     */
+    private boolean stopOrphan() {
+        String configArg = config.configFile().toString();
+        var orphan = ProcessHandle.allProcesses().filter(p -> {
+            var args = p.info().arguments().orElse(new String[0]);
+            return p.info().command().orElse("").endsWith("containerd") && args.length >= 2
+                    && args[args.length - 2].equals("--config") && args[args.length - 1].equals(configArg);
+        }).findFirst();
+        if (orphan.isEmpty()) {
+            return false;
+        }
+        LOG.info("stopping containerd left running by an earlier node pid={}", orphan.get().pid());
+        orphan.get().destroy();
+        try {
+            orphan.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            orphan.get().destroyForcibly();
+        }
+        return !answers(socket);
     }
 
     /**
