@@ -138,7 +138,22 @@ public final class Kube4jServer implements AutoCloseable {
      * running meanwhile, and the restarted node adopts them.
      */
     public synchronized void restartInPlace() throws IOException {
-        stopProcess(process);
+        restartInPlace(false);
+    }
+
+    /** As {@link #restartInPlace()}, but the old server gets SIGKILL ({@code kill -9}) instead of SIGTERM. */
+    public synchronized void restartInPlace(boolean sigkill) throws IOException {
+        if (sigkill) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        } else {
+            stopProcess(process);
+        }
         long logOffset = Files.size(log);
         process = launch(dataDir, port, nodeLock != null, log);
         awaitStarted(logOffset);

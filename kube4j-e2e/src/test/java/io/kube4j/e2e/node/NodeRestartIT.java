@@ -18,12 +18,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NodeRestartIT {
     @Test
     void runningContainersAreAdoptedAfterARestart(Kube4jServer server, TestNamespace ns) throws Exception {
+        adoptsAfterRestart(server, ns, false);
+    }
+
+    @Test
+    void runningContainersAreAdoptedAfterTheServerWasKilled(Kube4jServer server, TestNamespace ns) throws Exception {
+        adoptsAfterRestart(server, ns, true);
+    }
+
+    private void adoptsAfterRestart(Kube4jServer server, TestNamespace ns, boolean sigkill) throws Exception {
         NodePods.createReady(ns, NodePods.kubia("survivor"), "survivor");
         String id = NodePods.awaitJsonPath(ns, "pod/survivor", "{.status.containerStatuses[0].containerID}",
                 s -> s.startsWith("containerd://"), Duration.ofSeconds(30));
         String ip = NodePods.podIp(ns, "survivor");
 
-        server.restartInPlace();
+        server.restartInPlace(sigkill);
 
         assertThat(NodePods.httpGet(ip, 8080).body()).isEqualTo("You've hit survivor\n");
         NodePods.waitReady(ns, "survivor");
