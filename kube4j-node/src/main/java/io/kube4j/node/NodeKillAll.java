@@ -73,14 +73,9 @@ public final class NodeKillAll {
         return done;
     }
 
-    /** True when this node's containerd still has its kube4j parent (not an orphan left by a SIGKILL). */
+    /** True when this node's containerd is served by a live node (not an orphan left by a SIGKILL). */
     private static boolean ownedByLiveNode(Containerd.Config cfg) {
-        String configArg = cfg.configFile().toString();
-        return ProcessHandle.allProcesses().filter(p -> {
-            String[] args = p.info().arguments().orElse(new String[0]);
-            return args.length >= 2 && args[args.length - 1].equals(configArg);
-        }).findFirst().map(p -> p.parent().map(parent -> parent.info().command().orElse("").endsWith("java"))
-                .orElse(false)).orElse(true);
+        return Containerd.orphanOf(cfg.configFile()).isEmpty();
     }
 
     private static boolean answers(Path socket) {

@@ -317,17 +317,26 @@ public final class Containerd implements AutoCloseable {
     }
 
     /**
+     * The containerd process started with {@code configFile} whose kube4j parent is gone (it was killed with
+     * SIGKILL), if there is one. A containerd whose parent JVM still runs is a live node's, never an orphan.
+     */
+    public static java.util.Optional<ProcessHandle> orphanOf(Path configFile) {
+        String configArg = configFile.toString();
+        return ProcessHandle.allProcesses().filter(p -> {
+            var args = p.info().arguments().orElse(new String[0]);
+            return p.info().command().orElse("").endsWith("containerd") && args.length >= 2
+                    && args[args.length - 2].equals("--config") && args[args.length - 1].equals(configArg);
+        }).filter(p -> p.parent().map(parent -> !parent.info().command().orElse("").endsWith("/java"))
+                .orElse(true)).findFirst();
+    }
+
+    /**
      * A containerd left running with this node's own config (its parent, an earlier kube4j, was killed with
      * SIGKILL and had no chance to stop it) is stopped so this one can start; containers keep running in their
      * shims and are adopted. Returns false when the socket belongs to some other containerd.
      */
     private boolean stopOrphan() {
-        String configArg = config.configFile().toString();
-        var orphan = ProcessHandle.allProcesses().filter(p -> {
-            var args = p.info().arguments().orElse(new String[0]);
-            return p.info().command().orElse("").endsWith("containerd") && args.length >= 2
-                    && args[args.length - 2].equals("--config") && args[args.length - 1].equals(configArg);
-        }).findFirst();
+        var orphan = orphanOf(config.configFile());
         if (orphan.isEmpty()) {
             return false;
         }
