@@ -66,6 +66,10 @@ public final class NodeAgent implements AutoCloseable {
         long t0 = System.nanoTime();
         Files.createDirectories(options.dataDir());
         boolean managed = options.runtimeEndpoint() == null;
+        if (!isRoot()) {
+            throw new IllegalStateException("the node needs root (it runs containerd and sets up the pod network): "
+                    + "run kube4j as root, or pass --disable-node");
+        }
         if (managed) {
             HostPackages.forThisHost().ensureInstalled();
         }
@@ -115,6 +119,14 @@ public final class NodeAgent implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.error("pod network not configured", e);
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (Exception e) {
+            return "root".equals(System.getProperty("user.name"));
         }
     }
 
