@@ -94,7 +94,8 @@ final class ServerCommand implements Callable<Integer> {
                 ipam.close();
                 controllerClient.close();
                 server.close();
-                throw e;
+                System.err.println("kube4j: the node did not start: " + e.getMessage());
+                return 1;
             }
             System.out.println("node " + nodeOptions.nodeName() + " running (" + agent.runtimeEndpoint() + ")");
         }
