@@ -36,10 +36,14 @@ final class NodeFlags {
     boolean podEgress;
 
     NodeOptions options(Path dataDir, String serviceCidr, String version) {
+        return options(dataDir, serviceCidr, version, Map.of());
+    }
+
+    NodeOptions options(Path dataDir, String serviceCidr, String version, Map<String, String> labels) {
         String name = nodeName != null ? nodeName : hostName();
         String ip = nodeIp != null ? nodeIp : defaultIp();
         return new NodeOptions(dataDir, name, ip, kubeletPort, runtimeEndpoint, clusterCidr, serviceCidr, podEgress,
-                null, Map.of(), version);
+                null, labels, version);
     }
 
     static String hostName() {

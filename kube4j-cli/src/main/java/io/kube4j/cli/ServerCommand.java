@@ -81,7 +81,9 @@ final class ServerCommand implements Callable<Integer> {
         NodeIpamController ipam = new NodeIpamController(controllerClient, node.clusterCidr, 24).start();
         NodeAgent agent = null;
         if (!disableNode) {
-            NodeOptions nodeOptions = node.options(dataDir.resolve("agent"), serviceCidr, ApiServer.GIT_VERSION);
+            // the server's own node is a control-plane node, as k3s labels its servers
+            NodeOptions nodeOptions = node.options(dataDir.resolve("agent"), serviceCidr, ApiServer.GIT_VERSION,
+                    java.util.Map.of("node-role.kubernetes.io/control-plane", "true"));
             var pki = server.pki();
             var client = pki.issueClient(pki.dir(), "node-client-" + nodeOptions.nodeName(),
                     "system:node:" + nodeOptions.nodeName(), java.util.List.of("system:nodes"));

@@ -25,7 +25,7 @@ class NodeIT {
                 .succeeds()
                 .headerMatches("NAME\\s+STATUS\\s+ROLES\\s+AGE\\s+VERSION\\s+INTERNAL-IP\\s+EXTERNAL-IP\\s+OS-IMAGE\\s+"
                         + "KERNEL-VERSION\\s+CONTAINER-RUNTIME")
-                .hasLineMatching(NodePods.NODE + "\\s+Ready\\s+<none>\\s+\\S+\\s+v1\\.32\\.\\d+\\S*\\s+127\\.0\\.0\\.1\\s+"
+                .hasLineMatching(NodePods.NODE + "\\s+Ready\\s+control-plane\\s+\\S+\\s+v1\\.32\\.\\d+\\S*\\s+127\\.0\\.0\\.1\\s+"
                         + "<none>\\s+.+\\s+\\S+\\s+containerd://1\\.\\S+");
         assertThat(kubectl.run("get", "lease", "-n", "kube-node-lease", NodePods.NODE, "-o",
                 "jsonpath={.spec.holderIdentity}")).succeeds().printed(NodePods.NODE);
