@@ -184,11 +184,11 @@ public final class PodStatusFunctions {
                         .orElse(new ContainerState()));
             }
         } else {
-            String reason = waiting != null ? waiting.reason() : "ContainerCreating";
+            // Upstream's default: every container of a pod with init containers waits as PodInitializing.
+            boolean hasInits = in.pod().getSpec().getInitContainers() != null
+                    && !in.pod().getSpec().getInitContainers().isEmpty();
+            String reason = waiting != null ? waiting.reason() : hasInits ? "PodInitializing" : "ContainerCreating";
             String message = waiting != null ? waiting.message() : null;
-            if (init && waiting == null) {
-                reason = "PodInitializing";
-            }
             st.setState(new ContainerState(null, null, new ContainerStateWaiting(message, reason)));
             st.setLastState(new ContainerState());
             // A container that never ran keeps what earlier syncs knew (e.g. the image pull error).
