@@ -81,6 +81,34 @@ class RestartsIT {
         assertThat(ns.kubectl().run("logs", "never-fails")).succeeds().printed("exiting with 1");
     }
 
+    @Test
+    void failingInitContainerFailsThePodOrLoopsAsItsPolicySays(TestNamespace ns) {
+        String failingInit = """
+                  initContainers:
+                  - name: init
+                    image: %s
+                    command: ["sh", "-c", "echo init failing; exit 2"]
+                """.formatted(NodePods.BUSYBOX);
+        NodePods.apply(ns, NodePods.pod("init-never", "  restartPolicy: Never\n" + failingInit, exiting(0)));
+        NodePods.apply(ns, NodePods.pod("init-always", "  terminationGracePeriodSeconds: 2\n" + failingInit,
+                exiting(0)));
+
+        assertThat(NodePods.awaitRow(ns, "init-never", r -> r.status().equals("Init:Error"), Duration.ofSeconds(30)))
+                .isEqualTo(new NodePods.PodRow("0/1", "Init:Error", "0"));
+        assertThat(NodePods.jsonPath(ns, "pod/init-never", "{.status.phase}")).isEqualTo("Failed");
+        NodePods.PodRow looping = NodePods.awaitRow(ns, "init-always",
+                r -> r.status().equals("Init:CrashLoopBackOff"), Duration.ofSeconds(30));
+        assertThat(looping.ready()).isEqualTo("0/1");
+        assertThat(looping.restartCount()).isGreaterThanOrEqualTo(1);
+        assertThat(NodePods.jsonPath(ns, "pod/init-always", "{.status.phase}")).isEqualTo("Pending");
+        // The app container never started.
+        assertThat(NodePods.jsonPath(ns, "pod/init-always", "{.status.containerStatuses[0].state.waiting.reason}"))
+                .isEqualTo("PodInitializing");
+        assertThat(ns.kubectl().run("describe", "pod", "init-always")).succeeds().stdoutContains(
+                "      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       Error\n"
+                        + "      Exit Code:    2\n");
+    }
+
     private static String exiting(int code) {
         return """
                   - name: main
