@@ -89,6 +89,81 @@ public final class NodePods {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Applies YAML from stdin and checks kubectl accepted it. */
+    public static void apply(TestNamespace ns, String yaml) {
+        assertThat(ns.kubectl().runWithStdin(yaml, "apply", "-f", "-")).succeeds();
+    }
+
+    /**
+     * A pod on the node whose containers are given as a YAML list (indented by two spaces, each item starting
+     * {@code - name:}); {@code extraSpec} lines (same indentation) go into the spec before the containers.
+     */
+    public static String pod(String name, String extraSpec, String containers) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: %s
+                spec:
+                  nodeName: %s
+                %s
+                  containers:
+                %s
+                """.formatted(name, NODE, extraSpec.stripTrailing(), containers.stripTrailing());
+    }
+
+    /** One row of {@code kubectl get pod NAME}: the READY, STATUS and RESTARTS columns as printed. */
+    public record PodRow(String ready, String status, String restarts) {
+        /** The restart count without upstream's " (5s ago)" suffix. */
+        public int restartCount() {
+            return Integer.parseInt(restarts.split(" ")[0]);
+        }
+    }
+
+    /** {@code kubectl get pod NAME --no-headers}, split into columns; null when the pod is not there. */
+    public static PodRow row(TestNamespace ns, String name) {
+        KubectlResult r = ns.kubectl().run("get", "pod", name, "--no-headers");
+        if (!r.succeeded() || r.lines().isEmpty()) {
+            return null;
+        }
+        // NAME READY STATUS RESTARTS AGE, where RESTARTS may read "2 (3s ago)".
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("^\\S+\\s+(\\S+)\\s+(\\S+)\\s+(\\d+(?: \\([^)]*\\))?)\\s+\\S+$")
+                .matcher(r.lines().get(0));
+        if (!m.matches()) {
+            throw new AssertionError("unexpected row: " + r);
+        }
+        return new PodRow(m.group(1), m.group(2), m.group(3));
+    }
+
+    /** Polls {@code kubectl get pod NAME} until its row matches; returns that row. */
+    public static PodRow awaitRow(TestNamespace ns, String name, Predicate<PodRow> done, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        PodRow last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = row(ns, name);
+            if (last != null && done.test(last)) {
+                return last;
+            }
+            sleep(250);
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting on pod " + name + "; last row: " + last
+                + "\n" + ns.kubectl().run("describe", "pod", name).stdout());
+    }
+
+    /** One {@code kubectl get RESOURCE -o jsonpath=EXPR}, which must succeed. */
+    public static String jsonPath(TestNamespace ns, String resource, String expr) {
+        KubectlResult r = ns.kubectl().run("get", resource, "-o", "jsonpath=" + expr);
+        assertThat(r).succeeds();
+        return r.stdout();
+    }
+
+    /** The reasons and messages of the events about one object, one "Reason: message" a line. */
+    public static String events(TestNamespace ns, String name) {
+        return jsonPath(ns, "events", "{range .items[?(@.involvedObject.name==\"" + name
+                + "\")]}{.reason}: {.message}{\"\\n\"}{end}");
+    }
+
     public static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -318,23 +318,29 @@ public final class PodSyncer {
     }
 
     private void killContainer(Pod pod, Container spec, RuntimeContainer c, Duration grace) {
-        long started = System.nanoTime();
+        Duration hookTook = Duration.ZERO;
         if (spec != null && spec.getLifecycle() != null && spec.getLifecycle().getPreStop() != null
                 && grace.toSeconds() > 0) {
+            long started = System.nanoTime();
             RuntimePodStatus rs = cache.get(pod.getMetadata().getUid());
             Optional<String> failed = runHook(spec.getLifecycle().getPreStop(), spec, c.id(),
                     rs == null ? null : podIp(pod, rs), grace);
             failed.ifPresent(msg -> events.warning(pod, containerPath(pod, c.name()), "FailedPreStopHook", msg));
+            hookTook = Duration.ofNanos(System.nanoTime() - started);
         }
-        Duration used = Duration.ofNanos(System.nanoTime() - started);
-        Duration left = grace.minus(used);
-        if (left.toSeconds() < MIN_GRACE_SECONDS && grace.toSeconds() >= MIN_GRACE_SECONDS) {
-            left = Duration.ofSeconds(MIN_GRACE_SECONDS);
+        runtime.stopContainer(c.id(), Duration.ofSeconds(stopTimeoutSeconds(grace.toSeconds(), hookTook)));
+    }
+
+    /**
+     * The timeout for StopContainer: the grace period less the whole seconds the preStop hook took (as upstream
+     * counts them, so a 3 s grace without a hook stays 3 s), never under the 2 s minimum unless no grace at all was given (a forced delete).
+     */
+    static long stopTimeoutSeconds(long graceSeconds, Duration hookTook) {
+        long left = graceSeconds - hookTook.toSeconds();
+        if (left < MIN_GRACE_SECONDS && graceSeconds > 0) {
+            left = MIN_GRACE_SECONDS;
         }
-        if (left.isNegative()) {
-            left = Duration.ZERO;
-        }
-        runtime.stopContainer(c.id(), left);
+        return Math.max(0, left);
     }
 
     /** Runs a lifecycle hook; returns upstream's failure message, or empty on success. */

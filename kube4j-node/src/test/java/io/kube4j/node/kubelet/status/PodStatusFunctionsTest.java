@@ -142,4 +142,11 @@ class PodStatusFunctionsTest {
                 Map.of(), allReady, T0.plusSeconds(300)));
         assertThat(later).isEqualTo(first);
     }
+
+    @Test
+    void containersOfAPodWithoutInitContainersWaitAsContainerCreating() {
+        PodStatus s = generate(pod("Always", List.of(), c("app")), List.of(), Map.of());
+        assertThat(s.getContainerStatuses().get(0).getState().getWaiting().getReason()).isEqualTo("ContainerCreating");
+        assertThat(s.getPhase()).isEqualTo("Pending");
+    }
 }
