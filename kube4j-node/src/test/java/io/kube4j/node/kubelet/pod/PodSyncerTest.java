@@ -1,0 +1,22 @@
+package io.kube4j.node.kubelet.pod;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PodSyncerTest {
+    @Test
+    void pullDurationsPrintAsGoDoesAfterTruncatingToMilliseconds() {
+        assertThat(PodSyncer.goDuration(Duration.ofNanos(400_000))).isEqualTo("0s");
+        assertThat(PodSyncer.goDuration(Duration.ofNanos(14_900_000))).isEqualTo("14ms");
+        assertThat(PodSyncer.goDuration(Duration.ofMillis(1000))).isEqualTo("1s");
+        assertThat(PodSyncer.goDuration(Duration.ofMillis(1210))).isEqualTo("1.21s");
+        assertThat(PodSyncer.goDuration(Duration.ofMillis(27_880))).isEqualTo("27.88s");
+        assertThat(PodSyncer.goDuration(Duration.ofMillis(4_522))).isEqualTo("4.522s");
+        assertThat(PodSyncer.goDuration(Duration.ofMillis(65_002))).isEqualTo("1m5.002s");
+        assertThat(PodSyncer.goDuration(Duration.ofMillis(120_000))).isEqualTo("2m0s");
+        assertThat(PodSyncer.goDuration(Duration.ofMillis(3_600_000))).isEqualTo("1h0m0s");
+    }
+}
