@@ -66,8 +66,6 @@ class ImagesIT {
                 .hasLineMatching("bad-image\\s+0/1\\s+ImagePullBackOff\\s+0\\s+\\S+");
         List<String> events = NodePods.awaitEvent(ns, "bad-image", "Warning Failed Error: ImagePullBackOff"::equals,
                 Duration.ofSeconds(30));
-        System.out.println("bad-image events:\n" + String.join("\n", events) + "\n" + ns.kubectl().run("get", "pod",
-                "bad-image", "-o", "yaml").stdout());
         assertThat(events).contains("Normal Pulling Pulling image \"" + image + "\"",
                 "Warning Failed Error: ErrImagePull",
                 "Normal BackOff Back-off pulling image \"" + image + "\"");
