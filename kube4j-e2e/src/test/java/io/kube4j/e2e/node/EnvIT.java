@@ -26,6 +26,12 @@ class EnvIT {
                 "--from-literal=mode=fast")).succeeds().printed("configmap/env-config created");
         assertThat(ns.kubectl().run("create", "secret", "generic", "env-secret", "--from-literal=password=s3cret"))
                 .succeeds().printed("secret/env-secret created");
+        assertThat(ns.kubectl().run("create", "service", "clusterip", "kubia-svc", "--tcp=80:8080")).succeeds();
+        String serviceIp = ns.kubectl().run("get", "service", "kubia-svc", "-o", "jsonpath={.spec.clusterIP}").out();
+        String apiServerIp = ns.kubectl().run("get", "service", "kubernetes", "-n", "default", "-o",
+                "jsonpath={.spec.clusterIP}").out();
+        assertThat(serviceIp).isNotBlank();
+        assertThat(apiServerIp).isNotBlank();
         NodePods.createReady(ns, """
                 apiVersion: v1
                 kind: Pod
@@ -129,7 +135,16 @@ class EnvIT {
                 .containsEntry("UNDEFINED", "$(NOT_DEFINED)")
                 .doesNotContainKeys("OPTIONAL_MISSING_MAP", "OPTIONAL_MISSING_KEY", "OPTIONAL_MISSING_SECRET")
                 // the image's own environment is kept
-                .containsKey("PATH");
+                .containsKey("PATH")
+                // services of the namespace, and the API server's, as Docker-links style variables
+                .containsEntry("KUBIA_SVC_SERVICE_HOST", serviceIp)
+                .containsEntry("KUBIA_SVC_SERVICE_PORT", "80")
+                .containsEntry("KUBIA_SVC_SERVICE_PORT_80_8080", "80")
+                .containsEntry("KUBIA_SVC_PORT", "tcp://" + serviceIp + ":80")
+                .containsEntry("KUBIA_SVC_PORT_80_TCP_ADDR", serviceIp)
+                .containsEntry("KUBERNETES_SERVICE_HOST", apiServerIp)
+                .containsEntry("KUBERNETES_SERVICE_PORT", "443")
+                .containsEntry("KUBERNETES_PORT", "tcp://" + apiServerIp + ":443");
         String logs = NodePods.awaitLogs(ns, "env-pod", "cwd=");
         assertThat(logs).isEqualTo("args: plain-value $(PLAIN) $(NOT_DEFINED) hello\ncwd=/tmp\n");
     }
