@@ -70,7 +70,13 @@ final class AgentCommand implements Callable<Integer> {
         }
         String caHash = joinToken.substring(3, sep);
         String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
-        String caPem = fetchCa(base, caHash);
+        String caPem;
+        try {
+            caPem = fetchCa(base, caHash);
+        } catch (CaMismatchException e) {
+            System.err.println("kube4j agent: " + e.getMessage());
+            return 1;
+        }
         NodeOptions options = node.options(dataDir, serviceCidr, null);
         HttpClient trusted = HttpClient.newBuilder().sslContext(trusting(caPem)).connectTimeout(Duration.ofSeconds(10))
                 .build();
@@ -80,8 +86,8 @@ final class AgentCommand implements Callable<Integer> {
                 .header("Authorization", "Bearer " + joinToken).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() != 200) {
-            System.err.println("kube4j agent: the server refused the join token (" + resp.statusCode() + "): "
-                    + resp.body());
+            System.err.println("kube4j agent: the server refused the join token: " + statusMessage(resp)
+                    + " (HTTP " + resp.statusCode() + ")");
             return 1;
         }
         JsonNode creds = Json.parse(resp.body().getBytes(StandardCharsets.UTF_8));
@@ -129,9 +135,27 @@ final class AgentCommand implements Callable<Integer> {
                 .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
         String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ca.getEncoded()));
         if (!hash.equalsIgnoreCase(expectedHash)) {
-            throw new IllegalStateException("the server's CA does not match the join token (sha256 " + hash + ")");
+            throw new CaMismatchException("the server's CA certificate (sha256 " + hash
+                    + ") does not match the join token (sha256 " + expectedHash + "); not joining " + base);
         }
         return pem;
+    }
+
+    /** The message of a metav1.Status answer, else the body as it came. */
+    private static String statusMessage(HttpResponse<String> resp) {
+        try {
+            String message = Json.parse(resp.body().getBytes(StandardCharsets.UTF_8)).path("message").asText("");
+            return message.isEmpty() ? resp.body().strip() : message;
+        } catch (RuntimeException e) {
+            return resp.body().strip();
+        }
+    }
+
+    /** The server's CA is not the one the join token names: the agent must not send the token to it. */
+    private static final class CaMismatchException extends Exception {
+        CaMismatchException(String message) {
+            super(message);
+        }
     }
 
     private static SSLContext trusting(String caPem) throws Exception {

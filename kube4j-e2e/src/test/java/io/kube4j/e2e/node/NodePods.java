@@ -48,6 +48,23 @@ public final class NodePods {
                 """.formatted(name, NODE, KUBIA);
     }
 
+    /** A busybox pod on the node that sleeps until it is stopped (and stops at once on SIGTERM). */
+    public static String busybox(String name) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: %s
+                spec:
+                  nodeName: %s
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                  - name: main
+                    image: %s
+                    command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
+                """.formatted(name, NODE, BUSYBOX);
+    }
+
     /** Creates the pod from YAML and waits until it is Ready. */
     public static void createReady(TestNamespace ns, String yaml, String name) {
         assertThat(ns.kubectl().runWithStdin(yaml, "apply", "-f", "-")).succeeds();
@@ -76,6 +93,48 @@ public final class NodePods {
         }
         throw new AssertionError("timed out after " + timeout + " waiting on " + resource + " " + expr
                 + "; last value: " + last + "\n" + ns.kubectl().run("describe", resource).stdout());
+    }
+
+    /** The pod's events, one {@code "TYPE REASON MESSAGE"} line each, oldest first. */
+    public static java.util.List<String> events(TestNamespace ns, String pod) {
+        KubectlResult r = ns.kubectl().run("get", "events", "--field-selector", "involvedObject.name=" + pod,
+                "--sort-by=.metadata.creationTimestamp", "-o",
+                "jsonpath={range .items[*]}{.type} {.reason} {.message}{\"\\n\"}{end}");
+        assertThat(r).succeeds();
+        return r.lines();
+    }
+
+    /** Polls the pod's events until one line ({@code "TYPE REASON MESSAGE"}) matches; returns all of them. */
+    public static java.util.List<String> awaitEvent(TestNamespace ns, String pod, Predicate<String> line,
+                                                    Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        java.util.List<String> last = java.util.List.of();
+        while (Instant.now().isBefore(deadline)) {
+            last = events(ns, pod);
+            if (last.stream().anyMatch(line)) {
+                return last;
+            }
+            sleep(500);
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting for an event of pod " + pod
+                + "; events:\n" + String.join("\n", last));
+    }
+
+    /** Polls {@code kubectl logs POD} until it contains {@code text}; returns the whole log. */
+    public static String awaitLogs(TestNamespace ns, String pod, String text) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            KubectlResult r = ns.kubectl().run("logs", pod);
+            if (r.succeeded()) {
+                last = r.stdout();
+                if (last.contains(text)) {
+                    return last;
+                }
+            }
+            sleep(300);
+        }
+        throw new AssertionError("no \"" + text + "\" in the logs of " + pod + ": " + last);
     }
 
     public static String podIp(TestNamespace ns, String name) {

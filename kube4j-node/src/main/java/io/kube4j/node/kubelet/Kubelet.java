@@ -70,7 +70,8 @@ public final class Kubelet implements AutoCloseable {
         EnvResolver.Sources sources = new EnvResolver.Sources(
                 (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get(),
                 (ns, name) -> client.secrets().inNamespace(ns).withName(name).get(),
-                this::allocatable);
+                this::allocatable,
+                ns -> client.services().inNamespace(ns).list().getItems());
         this.syncer = new PodSyncer(runtime, statuses, probes, events, new BackOff(clock), clock,
                 new PodSyncer.NodeContext(config.nodeName(), config.nodeIp()), sources, this::deleteFromApi);
         self[0] = syncer;

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.kube4j.node.kubelet.runtime.PodRuntime.StartException;
 
 import java.math.BigDecimal;
@@ -16,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -27,9 +31,17 @@ import java.util.function.Function;
  * upstream's messages. Stateless; the lookups are given per call.
  */
 public final class EnvResolver {
-    /** Where ConfigMaps and Secrets come from (the API server, or a test map); null when absent. */
+    /**
+     * Where ConfigMaps, Secrets and Services come from (the API server, or a test map); null when absent.
+     * {@code services} lists a namespace's Services (the pod's own, and {@code default} for the API server's).
+     */
     public record Sources(BiFunction<String, String, ConfigMap> configMap, BiFunction<String, String, Secret> secret,
-                          Function<String, Quantity> nodeAllocatable) {
+                          Function<String, Quantity> nodeAllocatable, Function<String, List<Service>> services) {
+        /** Sources without Services: containers get no service variables. */
+        public Sources(BiFunction<String, String, ConfigMap> configMap, BiFunction<String, String, Secret> secret,
+                       Function<String, Quantity> nodeAllocatable) {
+            this(configMap, secret, nodeAllocatable, ns -> List.of());
+        }
     }
 
     /** The resolved pieces of one container's process. */
@@ -42,6 +54,8 @@ public final class EnvResolver {
     public static Resolved resolve(Pod pod, Container c, String podIp, String hostIp, Sources sources)
             throws StartException {
         String ns = pod.getMetadata().getNamespace();
+        boolean serviceLinks = pod.getSpec().getEnableServiceLinks() == null || pod.getSpec().getEnableServiceLinks();
+        Map<String, String> serviceEnv = serviceEnv(ns, serviceLinks, sources.services());
         LinkedHashMap<String, String> env = new LinkedHashMap<>();
         if (c.getEnvFrom() != null) {
             for (EnvFromSource from : c.getEnvFrom()) {
@@ -76,7 +90,7 @@ public final class EnvResolver {
             for (EnvVar v : c.getEnv()) {
                 String value;
                 if (v.getValueFrom() == null) {
-                    value = expand(v.getValue() == null ? "" : v.getValue(), env);
+                    value = expand(v.getValue() == null ? "" : v.getValue(), withServices(env, serviceEnv));
                 } else {
                     value = valueFrom(pod, c, v, podIp, hostIp, sources);
                     if (value == null) {
@@ -86,10 +100,72 @@ public final class EnvResolver {
                 env.put(v.getName(), value);
             }
         }
+        // the service variables come last and never replace the container's own
+        serviceEnv.forEach(env::putIfAbsent);
         List<String> command = c.getCommand() == null ? List.of()
                 : c.getCommand().stream().map(s -> expand(s, env)).toList();
         List<String> args = c.getArgs() == null ? List.of() : c.getArgs().stream().map(s -> expand(s, env)).toList();
         return new Resolved(new ArrayList<>(env.entrySet()), command, args);
+    }
+
+    private static Map<String, String> withServices(Map<String, String> env, Map<String, String> serviceEnv) {
+        if (serviceEnv.isEmpty()) {
+            return env;
+        }
+        Map<String, String> all = new LinkedHashMap<>(serviceEnv);
+        all.putAll(env);
+        return all;
+    }
+
+    /**
+     * The Docker-links style variables upstream's kubelet gives every container: for the API server's own Service
+     * ({@code default/kubernetes}) always, and for each Service of the pod's namespace when {@code
+     * enableServiceLinks} is on. Headless Services and Services without a cluster IP give none. Sorted by name.
+     */
+    public static Map<String, String> serviceEnv(String namespace, boolean serviceLinks,
+                                                 Function<String, List<Service>> services) {
+        Map<String, Service> byName = new TreeMap<>();
+        if (serviceLinks) {
+            for (Service svc : services.apply(namespace)) {
+                byName.put(svc.getMetadata().getName(), svc);
+            }
+        }
+        if (!"default".equals(namespace) || !serviceLinks) {
+            services.apply("default").stream().filter(svc -> "kubernetes".equals(svc.getMetadata().getName()))
+                    .findFirst().ifPresent(svc -> byName.putIfAbsent("kubernetes", svc));
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (Service svc : byName.values()) {
+            String ip = svc.getSpec() == null ? null : svc.getSpec().getClusterIP();
+            List<ServicePort> ports = svc.getSpec() == null ? null : svc.getSpec().getPorts();
+            if (ip == null || ip.isEmpty() || ip.equals("None") || ports == null || ports.isEmpty()) {
+                continue;
+            }
+            String prefix = svc.getMetadata().getName().toUpperCase(Locale.ROOT).replace('-', '_');
+            out.put(prefix + "_SERVICE_HOST", ip);
+            out.put(prefix + "_SERVICE_PORT", Integer.toString(ports.get(0).getPort()));
+            for (ServicePort p : ports) {
+                if (p.getName() != null && !p.getName().isEmpty()) {
+                    out.put(prefix + "_SERVICE_PORT_" + p.getName().toUpperCase(Locale.ROOT).replace('-', '_'),
+                            Integer.toString(p.getPort()));
+                }
+            }
+            String hostPort = (ip.contains(":") ? "[" + ip + "]" : ip);
+            for (int i = 0; i < ports.size(); i++) {
+                ServicePort p = ports.get(i);
+                String protocol = p.getProtocol() == null || p.getProtocol().isEmpty() ? "TCP" : p.getProtocol();
+                String url = protocol.toLowerCase(Locale.ROOT) + "://" + hostPort + ":" + p.getPort();
+                if (i == 0) {
+                    out.put(prefix + "_PORT", url);
+                }
+                String portPrefix = prefix + "_PORT_" + p.getPort() + "_" + protocol.toUpperCase(Locale.ROOT);
+                out.put(portPrefix, url);
+                out.put(portPrefix + "_PROTO", protocol.toLowerCase(Locale.ROOT));
+                out.put(portPrefix + "_PORT", Integer.toString(p.getPort()));
+                out.put(portPrefix + "_ADDR", ip);
+            }
+        }
+        return out;
     }
 
     private static String valueFrom(Pod pod, Container c, EnvVar v, String podIp, String hostIp, Sources sources)

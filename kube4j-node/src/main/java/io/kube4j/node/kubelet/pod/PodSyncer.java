@@ -239,15 +239,13 @@ public final class PodSyncer {
         String image = c.getImage();
         String policy = c.getImagePullPolicy() == null ? "IfNotPresent" : c.getImagePullPolicy();
         String present = runtime.imageRef(image);
-        if (policy.equals("Never")) {
-            if (present == null) {
-                String msg = "Container image \"" + image + "\" is not present with pull policy of Never";
-                events.warning(pod, path, "ErrImageNeverPull", msg);
-                return Optional.of(new PodActions.Waiting("ErrImageNeverPull", msg));
-            }
-            return Optional.empty();
+        if (policy.equals("Never") && present == null) {
+            String msg = "Container image \"" + image + "\" is not present with pull policy of Never";
+            events.warning(pod, path, "ErrImageNeverPull", msg);
+            events.warning(pod, path, "Failed", "Error: ErrImageNeverPull");
+            return Optional.of(new PodActions.Waiting("ErrImageNeverPull", msg));
         }
-        if (present != null && policy.equals("IfNotPresent")) {
+        if (present != null && !policy.equals("Always")) {
             events.normal(pod, path, "Pulled", "Container image \"" + image + "\" already present on machine");
             return Optional.empty();
         }
@@ -273,20 +271,42 @@ public final class PodSyncer {
             return Optional.of(new PodActions.Waiting("ErrImagePull", e.getMessage()));
         }
         backOff.reset(key);
-        double secs = (System.nanoTime() - started) / 1e9;
-        String took = formatSeconds(secs);
+        String took = goDuration(Duration.ofNanos(System.nanoTime() - started));
         events.normal(pod, path, "Pulled", "Successfully pulled image \"" + image + "\" in " + took + " (" + took
-                + " including waiting)");
+                + " including waiting). Image size: " + runtime.imageSize(image) + " bytes.");
         return Optional.empty();
     }
 
     private final Map<String, Instant> lastPullFailure = new ConcurrentHashMap<>();
 
-    private static String formatSeconds(double secs) {
-        if (secs < 1) {
-            return String.format(java.util.Locale.ROOT, "%.0fms", secs * 1000);
+    /**
+     * A duration truncated to milliseconds as Go prints it ({@code 0s}, {@code 312ms}, {@code 1.21s},
+     * {@code 1m5.002s}), the way upstream's pull events show it.
+     */
+    static String goDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0) {
+            return "0s";
         }
-        return String.format(java.util.Locale.ROOT, "%.3fs", secs);
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        StringBuilder out = new StringBuilder();
+        long hours = ms / 3_600_000;
+        long minutes = ms / 60_000 % 60;
+        if (hours > 0) {
+            out.append(hours).append('h');
+        }
+        if (hours > 0 || minutes > 0) {
+            out.append(minutes).append('m');
+        }
+        long secMs = ms % 60_000;
+        out.append(secMs / 1000);
+        String frac = String.format(java.util.Locale.ROOT, "%03d", secMs % 1000).replaceFirst("0+$", "");
+        if (!frac.isEmpty()) {
+            out.append('.').append(frac);
+        }
+        return out.append('s').toString();
     }
 
     /** Stops every running container (preStop hooks first, in parallel) and then the sandboxes. */

@@ -282,6 +282,13 @@ public final class CriPodRuntime implements PodRuntime {
     }
 
     @Override
+    public long imageSize(String image) {
+        var st = images.imageStatus(ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image))
+                .build());
+        return st.hasImage() ? st.getImage().getSize() : 0;
+    }
+
+    @Override
     public String pullImage(String image, Pod pod) throws StartException {
         try {
             return images.pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image))

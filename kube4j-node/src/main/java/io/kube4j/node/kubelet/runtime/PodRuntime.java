@@ -31,6 +31,11 @@ public interface PodRuntime {
     /** The image's reference (id) when it is present on the node, else null. */
     String imageRef(String image);
 
+    /** The size in bytes the runtime reports for a present image (0 when absent), for the Pulled event. */
+    default long imageSize(String image) {
+        return 0;
+    }
+
     /** Pulls an image; returns its reference. Throws with the runtime's message when the pull fails. */
     String pullImage(String image, Pod pod) throws StartException;
 
