@@ -59,9 +59,9 @@ class ProbesIT {
         }
         String ip = NodePods.jsonPath(ns, "pod/liveness-tcp", "{.status.podIP}");
 
-        // kubia exits 0 at once on SIGTERM, so upstream reports the kill as Completed with exit code 0.
+        // kubia-unhealthy ignores SIGTERM, as the book's node.js app does: SIGKILL after the grace period, 137
         assertThat(ns.kubectl().run("describe", "pod", "kubia-liveness")).succeeds().stdoutContains(
-                "    Last State:     Terminated\n      Reason:       Completed\n      Exit Code:    0\n",
+                "    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    137\n",
                 "    Liveness:       http-get http://:8080/ delay=1s timeout=1s period=1s #success=1 #failure=3\n");
         assertThat(NodePods.events(ns, "kubia-liveness")).contains(
                 "Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500\n",

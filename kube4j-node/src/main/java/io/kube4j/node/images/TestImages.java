@@ -76,17 +76,23 @@ public final class TestImages {
 
     /**
      * The kubia server: busybox nc accepts connections and runs the handler once per connection,
-     * while this shell stays PID 1 so SIGTERM and SIGINT stop the server at once. KUBIA_PORT
-     * (default 8080) and KUBIA_ADDRESS (default all addresses) let tests run it on the host.
+     * while this shell stays PID 1 so SIGTERM and SIGINT stop the server at once. The unhealthy
+     * flavour ignores SIGTERM, as the book's node.js app does as PID 1, so a liveness kill ends
+     * with SIGKILL after the grace period (Error, exit code 137); SIGINT still stops it.
+     * KUBIA_PORT (default 8080) lets tests run it on the host.
      */
-    public static String kubiaServerScript() {
+    public static String kubiaServerScript(Kubia flavour) {
+        String traps = flavour == Kubia.UNHEALTHY
+                // an ignored signal stays ignored in children, so nc must be stopped with SIGKILL
+                ? "trap '' TERM\ntrap 'kill -KILL $server 2>/dev/null; wait $server 2>/dev/null; exit 0' INT\n"
+                : "trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; exit 0' TERM INT\n";
         return """
                 #!/bin/sh
                 # kubia (kube4j test image): answers every HTTP request on port ${KUBIA_PORT:-8080}.
                 home=$(cd "$(dirname "$0")" && pwd)
-                trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; exit 0' TERM INT
+                """ + traps + """
                 echo "Kubia server starting..."
-                nc -ll -p "${KUBIA_PORT:-8080}" ${KUBIA_ADDRESS} -e /bin/busybox sh "$home/handle" &
+                nc -ll -p "${KUBIA_PORT:-8080}" -e /bin/busybox sh "$home/handle" &
                 server=$!
                 wait $server
                 """;
@@ -184,7 +190,7 @@ public final class TestImages {
 
     private static Image kubia(String name, RootFs fs, Kubia flavour) {
         fs.directory("app", 0755)
-                .file("app/kubia", 0755, kubiaServerScript())
+                .file("app/kubia", 0755, kubiaServerScript(flavour))
                 .file("app/handle", 0755, kubiaHandlerScript(flavour));
         return new Image(name, new ImageConfig(List.of("/app/kubia"), List.of(), List.of(PATH_ENV), "/app",
                 List.of("8080/tcp")), fs);
@@ -222,9 +228,9 @@ public final class TestImages {
 
     /** A digest of everything but busybox that goes into the images, so recipe changes rebuild them. */
     static String recipeDigest() {
-        StringBuilder all = new StringBuilder(pauseScript()).append(kubiaServerScript()).append(PATH_ENV);
+        StringBuilder all = new StringBuilder(pauseScript()).append(PATH_ENV);
         for (Kubia k : Kubia.values()) {
-            all.append(kubiaHandlerScript(k));
+            all.append(kubiaServerScript(k)).append(kubiaHandlerScript(k));
         }
         all.append(NAMES);
         all.append("layout-1"); // bump when the image layout (base rootfs, configs) changes

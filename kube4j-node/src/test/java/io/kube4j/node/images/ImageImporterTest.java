@@ -147,7 +147,7 @@ class ImageImporterTest {
         // Own runc root, fifo dir and a top-level cgroup that runc removes again on delete.
         ctr("run", "-d", "--net-host", "--runc-root", stateDir.resolve("runc").toString(),
                 "--fifo-dir", stateDir.resolve("fifo").toString(), "--cgroup", "/" + id,
-                "--env", "KUBIA_PORT=" + port, "--env", "KUBIA_ADDRESS=127.0.0.1", TestImages.KUBIA, id).orThrow();
+                "--env", "KUBIA_PORT=" + port, TestImages.KUBIA, id).orThrow();
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(2)).build();

@@ -78,7 +78,7 @@ class TestImagesTest {
         Path root = extract(imageName, "app/kubia", "app/handle");
         int port = freePort();
         ProcessBuilder pb = new ProcessBuilder("/bin/busybox", "sh", root.resolve("app/kubia").toString());
-        pb.environment().putAll(Map.of("KUBIA_PORT", Integer.toString(port), "KUBIA_ADDRESS", "127.0.0.1",
+        pb.environment().putAll(Map.of("KUBIA_PORT", Integer.toString(port), 
                 "KUBIA_STATE", root.toString()));
         pb.redirectErrorStream(true).redirectOutput(root.resolve("log").toFile());
         Process p = pb.start();
@@ -156,7 +156,11 @@ class TestImagesTest {
             assertThat(r.statusCode()).as("request %d", i).isEqualTo(500);
             assertThat(r.body()).isEqualTo("I'm not well. Please restart me!");
         }
-        assertStopsPromptlyOnSigterm(kubia);
+        // like the book's node.js app as PID 1, it ignores SIGTERM (a liveness kill ends with SIGKILL, 137)
+        kubia.destroy();
+        assertThat(kubia.waitFor(1, TimeUnit.SECONDS)).as("still running after SIGTERM").isFalse();
+        HostCommand.check("kill", "-INT", Long.toString(kubia.pid()));
+        assertThat(kubia.waitFor(2, TimeUnit.SECONDS)).as("stops on SIGINT").isTrue();
     }
 
     @Test

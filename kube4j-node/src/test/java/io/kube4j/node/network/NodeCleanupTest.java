@@ -136,7 +136,7 @@ class NodeCleanupTest {
         TestNetns pod = TestNetns.create("c");
         cleanup.add(pod);
         Path app = Files.createDirectories(tmp.resolve("app"));
-        Files.writeString(app.resolve("kubia"), TestImages.kubiaServerScript());
+        Files.writeString(app.resolve("kubia"), TestImages.kubiaServerScript(TestImages.Kubia.V1));
         Files.writeString(app.resolve("handle"), TestImages.kubiaHandlerScript(TestImages.Kubia.V1));
         ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", pod.name, "/bin/busybox", "sh", app.resolve("kubia").toString());
         pb.environment().put("KUBIA_STATE", tmp.toString());
