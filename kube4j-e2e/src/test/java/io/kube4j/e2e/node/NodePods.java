@@ -218,7 +218,7 @@ public final class NodePods {
     }
 
     /** The reasons and messages of the events about one object, one "Reason: message" a line. */
-    public static String events(TestNamespace ns, String name) {
+    public static String eventText(TestNamespace ns, String name) {
         return jsonPath(ns, "events", "{range .items[?(@.involvedObject.name==\"" + name
                 + "\")]}{.reason}: {.message}{\"\\n\"}{end}");
     }

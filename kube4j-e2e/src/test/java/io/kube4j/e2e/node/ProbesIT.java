@@ -63,7 +63,7 @@ class ProbesIT {
         assertThat(ns.kubectl().run("describe", "pod", "kubia-liveness")).succeeds().stdoutContains(
                 "    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    137\n",
                 "    Liveness:       http-get http://:8080/ delay=1s timeout=1s period=1s #success=1 #failure=3\n");
-        assertThat(NodePods.events(ns, "kubia-liveness")).contains(
+        assertThat(NodePods.eventText(ns, "kubia-liveness")).contains(
                 "Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500\n",
                 "Killing: Container kubia failed liveness probe, will be restarted\n");
         assertThat(ns.kubectl().run("logs", "kubia-liveness", "--previous")).succeeds()
@@ -72,7 +72,7 @@ class ProbesIT {
         assertThat(ns.kubectl().run("describe", "pod", "liveness-tcp")).succeeds().stdoutContains(
                 "    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    137\n",
                 "    Liveness:       tcp-socket :8081 delay=0s timeout=1s period=1s #success=1 #failure=2\n");
-        assertThat(NodePods.events(ns, "liveness-tcp")).contains(
+        assertThat(NodePods.eventText(ns, "liveness-tcp")).contains(
                 "Unhealthy: Liveness probe failed: dial tcp " + ip + ":8081: connect: connection refused\n",
                 "Killing: Container main failed liveness probe, will be restarted\n");
         assertThat(ns.kubectl().run("logs", "liveness-tcp", "--previous")).succeeds().printed("tcp run");
@@ -81,7 +81,7 @@ class ProbesIT {
                 "    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    137\n",
                 "    Liveness:       exec [sh -c echo not healthy; exit 1] delay=0s timeout=1s period=1s #success=1 "
                         + "#failure=2\n");
-        assertThat(NodePods.events(ns, "liveness-exec")).contains(
+        assertThat(NodePods.eventText(ns, "liveness-exec")).contains(
                 "Unhealthy: Liveness probe failed: not healthy\n",
                 "Killing: Container main failed liveness probe, will be restarted\n");
         String previous = ns.kubectl().run("logs", "liveness-exec", "--previous").out();
@@ -132,7 +132,7 @@ class ProbesIT {
         NodePods.PodRow unready = NodePods.awaitRow(ns, "readiness", r -> r.ready().equals("0/1"),
                 Duration.ofSeconds(10));
         assertThat(unready).isEqualTo(new NodePods.PodRow("0/1", "Running", "0"));
-        assertThat(NodePods.events(ns, "readiness"))
+        assertThat(NodePods.eventText(ns, "readiness"))
                 .contains("Unhealthy: Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory\n")
                 .doesNotContain("Killing");
 
@@ -141,7 +141,7 @@ class ProbesIT {
                 .isEqualTo("true");
         NodePods.sleep(2000);
         assertThat(NodePods.row(ns, "slow-start")).isEqualTo(new NodePods.PodRow("1/1", "Running", "0"));
-        assertThat(NodePods.events(ns, "slow-start"))
+        assertThat(NodePods.eventText(ns, "slow-start"))
                 .contains("Unhealthy: Startup probe failed: cat: can't open '/tmp/started': No such file or directory\n")
                 .doesNotContain("Liveness probe failed", "Killing");
     }

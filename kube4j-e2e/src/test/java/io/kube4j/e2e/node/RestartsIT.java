@@ -43,7 +43,7 @@ class RestartsIT {
                         + "    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    1\n",
                 "    Restart Count:  2\n");
         String uid = NodePods.jsonPath(ns, "pod/crash", "{.metadata.uid}");
-        assertThat(NodePods.events(ns, "crash")).contains("BackOff: Back-off restarting failed container main in pod crash_"
+        assertThat(NodePods.eventText(ns, "crash")).contains("BackOff: Back-off restarting failed container main in pod crash_"
                 + ns.name() + "(" + uid + ")\n");
         assertThat(NodePods.jsonPath(ns, "pod/crash", "{.status.containerStatuses[0].state.waiting.message}"))
                 .isEqualTo("back-off 20s restarting failed container=main pod=crash_" + ns.name() + "(" + uid + ")");

@@ -72,7 +72,7 @@ class TerminationIT {
         assertThat(ignoring.statuses()).contains("Terminating");
         assertThat(ignoring.took()).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(10));
         assertThat(ns.kubectl().run("get", "pods")).stderrContains("No resources found");
-        assertThat(NodePods.events(ns, "ignores-term")).contains("Killing: Stopping container main\n");
+        assertThat(NodePods.eventText(ns, "ignores-term")).contains("Killing: Stopping container main\n");
     }
 
     @Test
