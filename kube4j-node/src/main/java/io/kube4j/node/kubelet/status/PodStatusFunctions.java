@@ -64,11 +64,11 @@ public final class PodStatusFunctions {
         List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
         List<ContainerStatus> initStatuses = new ArrayList<>();
         for (Container c : inits) {
-            initStatuses.add(containerStatus(in, c, true, old.getInitContainerStatuses()));
+            initStatuses.add(containerStatus(in, c, true, true, old.getInitContainerStatuses()));
         }
         List<ContainerStatus> appStatuses = new ArrayList<>();
         for (Container c : pod.getSpec().getContainers()) {
-            appStatuses.add(containerStatus(in, c, false, old.getContainerStatuses()));
+            appStatuses.add(containerStatus(in, c, false, !inits.isEmpty(), old.getContainerStatuses()));
         }
         s.setInitContainerStatuses(initStatuses.isEmpty() ? null : initStatuses);
         s.setContainerStatuses(appStatuses);
@@ -139,7 +139,9 @@ public final class PodStatusFunctions {
         return "Pending";
     }
 
-    private static ContainerStatus containerStatus(Inputs in, Container c, boolean init, List<ContainerStatus> oldList) {
+    /** {@code podHasInit}: a container that never ran waits for "PodInitializing", as upstream says, not "ContainerCreating". */
+    private static ContainerStatus containerStatus(Inputs in, Container c, boolean init, boolean podHasInit,
+                                                   List<ContainerStatus> oldList) {
         ContainerStatus st = new ContainerStatus();
         st.setName(c.getName());
         st.setImage(c.getImage());
@@ -186,7 +188,7 @@ public final class PodStatusFunctions {
         } else {
             String reason = waiting != null ? waiting.reason() : "ContainerCreating";
             String message = waiting != null ? waiting.message() : null;
-            if (init && waiting == null) {
+            if (podHasInit && waiting == null) {
                 reason = "PodInitializing";
             }
             st.setState(new ContainerState(null, null, new ContainerStateWaiting(message, reason)));
