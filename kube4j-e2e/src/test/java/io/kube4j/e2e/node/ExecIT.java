@@ -3,14 +3,11 @@ package io.kube4j.e2e.node;
 import io.kube4j.e2e.Kube4jE2E;
 import io.kube4j.e2e.KubectlResult;
 import io.kube4j.e2e.TestNamespace;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +54,19 @@ class ExecIT {
     }
 
     @Test
+    void resizingTheTerminalReachesTheContainer(TestNamespace ns) {
+        NodePods.createReady(ns, twoShells("resize"), "resize");
+        // the outer terminal grows three seconds in, while the remote shell sleeps; kubectl sends the new size
+        KubectlResult r = NodePods.kubectlOnTty(ns, "stty cols 80 rows 24; (sleep 3; stty cols 120 rows 50 </dev/tty) &",
+                "stty size\nsleep 4\nstty size\nexit\n", Duration.ofSeconds(30),
+                "exec", "-it", "resize", "-c", "second", "--", "sh");
+        assertThat(r).succeeds();
+        String screen = r.stdout().replace("\r", "");
+        assertThat(screen).containsPattern("(?m)^24 80$").containsPattern("(?m)^50 120$");
+        assertThat(screen.indexOf("\n24 80")).isLessThan(screen.indexOf("\n50 120"));
+    }
+
+    @Test
     void chosenContainerMissingContainerAndSpdy(TestNamespace ns) throws Exception {
         NodePods.createReady(ns, twoShells("pair"), "pair");
         assertThat(ns.kubectl().run("exec", "pair", "-c", "second", "--", "cat", "/tmp/who")).succeeds().printed("second");
@@ -79,8 +89,7 @@ class ExecIT {
                 "exec", "-i", "pair", "-c", "first", "--", "cat")).succeeds().printed("through spdy");
 
         // fabric8 speaks v4.channel.k8s.io over WebSocket
-        String kubeconfig = Files.readString(ns.kubectl().kubeconfig());
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build()) {
+        try (KubernetesClient client = NodePods.fabric8(ns)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             try (ExecWatch w = client.pods().inNamespace(ns.name()).withName("pair").inContainer("second")

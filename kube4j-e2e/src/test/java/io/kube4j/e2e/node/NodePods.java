@@ -101,6 +101,35 @@ public final class NodePods {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A fabric8 client with the namespace's admin kubeconfig. fabric8 reads a PKCS#8 ("BEGIN PRIVATE KEY") client
+     * key as RSA unless told its algorithm, so the algorithm is found from the key itself.
+     */
+    public static io.fabric8.kubernetes.client.KubernetesClient fabric8(TestNamespace ns) {
+        try {
+            var config = io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(ns.kubectl().kubeconfig()));
+            String pem = config.getClientKeyData() != null
+                    ? new String(java.util.Base64.getDecoder().decode(config.getClientKeyData()), StandardCharsets.US_ASCII)
+                    : Files.readString(Path.of(config.getClientKeyFile()));
+            byte[] der = java.util.Base64.getDecoder()
+                    .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+            for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
+                try {
+                    java.security.KeyFactory.getInstance(algorithm)
+                            .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+                    config.setClientKeyAlgo(algorithm);
+                    break;
+                } catch (java.security.GeneralSecurityException notThisOne) {
+                    // try the next
+                }
+            }
+            config.setNamespace(ns.name());
+            return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A free local TCP port (for port-forward's local side). */
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -145,7 +174,16 @@ public final class NodePods {
      */
     public static KubectlResult kubectlOnTty(TestNamespace ns, int cols, int rows, String input, Duration timeout,
                                              String... args) {
-        StringBuilder line = new StringBuilder("stty cols " + cols + " rows " + rows + " && exec");
+        return kubectlOnTty(ns, "stty cols " + cols + " rows " + rows, input, timeout, args);
+    }
+
+    /**
+     * Like {@link #kubectlOnTty(TestNamespace, int, int, String, Duration, String...)}, with {@code setup} run by the
+     * shell inside {@code script} first (e.g. {@code stty rows 40; (sleep 3; stty rows 50) &} to resize later).
+     */
+    public static KubectlResult kubectlOnTty(TestNamespace ns, String setup, String input, Duration timeout,
+                                             String... args) {
+        StringBuilder line = new StringBuilder(setup + "\n exec");
         for (String a : kubectlCommand(ns, args)) {
             line.append(" '").append(a.replace("'", "'\\''")).append('\'');
         }
