@@ -168,6 +168,9 @@ class LogsIT {
                 Defaulted container "app" out of: app, init (init)
                 Error from server (BadRequest): container "app" in pod "initializing" is waiting to start: PodInitializing""");
         assertThat(k.run("logs", "initializing", "-c", "init")).succeeds().printed("init started");
+        // exec and attach need a running container: kubectl falls back to SPDY, then shows the kubelet's answer
+        assertThat(k.run("exec", "initializing", "-c", "app", "--", "true")).exitsWith(1)
+                .printedError("error: unable to upgrade connection: container not found (\"app\")");
         assertThat(k.run("logs", "initializing", "-c", "init", "--previous")).exitsWith(1).printedError(
                 "Error from server (BadRequest): previous terminated container \"init\" in pod \"initializing\" not found");
 

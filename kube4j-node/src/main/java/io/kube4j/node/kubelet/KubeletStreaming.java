@@ -103,9 +103,9 @@ final class KubeletStreaming implements ContainerLocator, StreamingRuntime {
     private RuntimeContainer running(String namespace, String podName, String container) {
         Pod pod = pod(namespace, podName);
         requireInSpec(pod, container);
+        // upstream looks among running containers only, and answers 500 with this text when there is none
         return status(pod).latest(container).filter(RuntimeContainer::running)
-                .orElseThrow(() -> new KubeletStatusException(400, "container " + container + " is not valid for pod "
-                        + podName));
+                .orElseThrow(() -> new KubeletStatusException(500, "container not found (\"" + container + "\")"));
     }
 
     @Override
