@@ -23,6 +23,8 @@ class LogsIT {
                 kind: Pod
                 metadata:
                   name: %s
+                  labels:
+                    app: two
                 spec:
                   nodeName: %s
                   terminationGracePeriodSeconds: 1
@@ -72,6 +74,11 @@ class LogsIT {
 
         // --limit-bytes: the output is cut after that many bytes, mid-line included
         assertThat(k.run("logs", "two", "-c", "a", "--limit-bytes=6").stdout()).isEqualTo("a 1\na ");
+
+        // by label, all containers, each line prefixed with where it came from
+        assertThat(k.run("logs", "-l", "app=two", "-c", "b", "--prefix")).succeeds().printed("[pod/two/b] b ready");
+        assertThat(k.run("logs", "two", "--all-containers", "--prefix", "--tail=1").lines())
+                .hasSize(2).anyMatch(l -> l.matches("\\[pod/two/a] a \\d+")).contains("[pod/two/b] b ready");
 
         // -f: new lines show up while it runs
         try (Kubectl.Background follow = k.start("logs", "-f", "two", "-c", "a", "--tail=1")) {
