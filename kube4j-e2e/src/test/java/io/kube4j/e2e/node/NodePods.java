@@ -1,15 +1,27 @@
 package io.kube4j.e2e.node;
 
 import io.kube4j.e2e.Kube4jServer;
+import io.kube4j.e2e.Kubectl;
 import io.kube4j.e2e.KubectlResult;
 import io.kube4j.e2e.TestNamespace;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
@@ -221,6 +233,250 @@ public final class NodePods {
     public static String eventText(TestNamespace ns, String name) {
         return jsonPath(ns, "events", "{range .items[?(@.involvedObject.name==\"" + name
                 + "\")]}{.reason}: {.message}{\"\\n\"}{end}");
+    /**
+     * A fabric8 client with the namespace's admin kubeconfig. fabric8 reads a PKCS#8 ("BEGIN PRIVATE KEY") client
+     * key as RSA unless told its algorithm, so the algorithm is found from the key itself.
+     */
+    public static io.fabric8.kubernetes.client.KubernetesClient fabric8(TestNamespace ns) {
+        try {
+            var config = io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(ns.kubectl().kubeconfig()));
+            String pem = config.getClientKeyData() != null
+                    ? new String(java.util.Base64.getDecoder().decode(config.getClientKeyData()), StandardCharsets.US_ASCII)
+                    : Files.readString(Path.of(config.getClientKeyFile()));
+            byte[] der = java.util.Base64.getDecoder()
+                    .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+            for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
+                try {
+                    java.security.KeyFactory.getInstance(algorithm)
+                            .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+                    config.setClientKeyAlgo(algorithm);
+                    break;
+                } catch (java.security.GeneralSecurityException notThisOne) {
+                    // try the next
+                }
+            }
+            config.setNamespace(ns.name());
+            return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A free local TCP port (for port-forward's local side). */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Polls until {@code condition} holds, or fails with {@code what} and the last {@code state} after the timeout. */
+    public static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition,
+                             java.util.function.Supplier<Object> state) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\n" + state.get());
+            }
+            sleep(100);
+        }
+    }
+
+    /** The kubectl command line for {@code ns}, as {@link Kubectl} builds it (no cache dir: the default is fine here). */
+    static List<String> kubectlCommand(TestNamespace ns, String... args) {
+        List<String> command = new ArrayList<>(List.of(Kubectl.binary().toString(),
+                "--kubeconfig=" + ns.kubectl().kubeconfig(), "--namespace=" + ns.name()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /**
+     * Runs kubectl with extra environment (e.g. {@code KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false}), which {@link Kubectl}
+     * does not offer; {@code stdin} may be null.
+     */
+    public static KubectlResult kubectlWithEnv(TestNamespace ns, Map<String, String> env, String stdin, Duration timeout,
+                                               String... args) {
+        return runProcess(kubectlCommand(ns, args), env, stdin, false, timeout, String.join(" ", args));
+    }
+
+    /**
+     * Runs {@code kubectl args...} on a real terminal: util-linux {@code script} gives it a pty, which is first set to
+     * {@code cols}x{@code rows}; {@code input} is typed into the terminal. stdout is what the terminal showed.
+     */
+    public static KubectlResult kubectlOnTty(TestNamespace ns, int cols, int rows, String input, Duration timeout,
+                                             String... args) {
+        return kubectlOnTty(ns, "stty cols " + cols + " rows " + rows, input, timeout, args);
+    }
+
+    /**
+     * Like {@link #kubectlOnTty(TestNamespace, int, int, String, Duration, String...)}, with {@code setup} run by the
+     * shell inside {@code script} first (e.g. {@code stty rows 40; (sleep 3; stty rows 50) &} to resize later).
+     */
+    public static KubectlResult kubectlOnTty(TestNamespace ns, String setup, String input, Duration timeout,
+                                             String... args) {
+        StringBuilder line = new StringBuilder(setup + "\n exec");
+        for (String a : kubectlCommand(ns, args)) {
+            line.append(" '").append(a.replace("'", "'\\''")).append('\'');
+        }
+        return runProcess(List.of("script", "-qfec", line.toString(), "/dev/null"), Map.of(), input, true, timeout,
+                "(tty) kubectl " + String.join(" ", args));
+    }
+
+    /** {@code typed}: stdin is typed a line at a time after a second, and left open until the process ends. */
+    private static KubectlResult runProcess(List<String> command, Map<String, String> env, String stdin, boolean typed,
+                                            Duration timeout, String shown) {
+        try {
+            Path out = Files.createTempFile("kube4j-e2e", ".out");
+            Path err = Files.createTempFile("kube4j-e2e", ".err");
+            try {
+                ProcessBuilder b = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+                b.environment().remove("KUBECONFIG");
+                b.environment().put("KUBECTL_COMMAND_HEADERS", "false");
+                b.environment().putAll(env);
+                if (stdin == null) {
+                    b.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                }
+                Process p = b.start();
+                boolean finished;
+                if (stdin != null && !typed) {
+                    try (OutputStream in = p.getOutputStream()) {
+                        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        // the process ended before reading everything
+                    }
+                    finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } else if (stdin != null) {
+                    // as a person types; stdin stays open until the command ends by itself (no EOF on the terminal)
+                    try (OutputStream in = p.getOutputStream()) {
+                        sleep(1000);
+                        for (String piece : stdin.split("(?<=\n)")) {
+                            in.write(piece.getBytes(StandardCharsets.UTF_8));
+                            in.flush();
+                            sleep(300);
+                        }
+                        finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (IOException e) {
+                        // the process ended before reading everything
+                        finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                } else {
+                    finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                if (!finished) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
+                return new KubectlResult(shown, finished ? p.exitValue() : -1, Files.readString(out),
+                        Files.readString(err), !finished);
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** kubectl started in the background with extra environment; {@link #close()} kills it by its PID. */
+    public static final class BackgroundKubectl implements AutoCloseable {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+
+        public BackgroundKubectl(TestNamespace ns, Map<String, String> env, String... args) {
+            this(ns, env, false, args);
+        }
+
+        /** {@code withStdin}: kubectl reads a pipe that {@link #type} writes to, instead of /dev/null. */
+        public BackgroundKubectl(TestNamespace ns, Map<String, String> env, boolean withStdin, String... args) {
+            try {
+                out = Files.createTempFile("kube4j-e2e-bg", ".out");
+                err = Files.createTempFile("kube4j-e2e-bg", ".err");
+                ProcessBuilder b = new ProcessBuilder(kubectlCommand(ns, args)).redirectOutput(out.toFile())
+                        .redirectError(err.toFile());
+                if (!withStdin) {
+                    b.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                }
+                b.environment().remove("KUBECONFIG");
+                b.environment().putAll(env);
+                process = b.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Writes {@code text} to kubectl's stdin. */
+        public void type(String text) {
+            try {
+                process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Ends kubectl's stdin (EOF). */
+        public void closeStdin() {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Waits for kubectl to exit; its exit code, or -1 when it is still running after the timeout. */
+        public int waitFor(Duration timeout) {
+            try {
+                return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public String stdout() {
+            return read(out);
+        }
+
+        public String stderr() {
+            return read(err);
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public void close() {
+            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException ignored) {
+                // a leftover temp file is harmless
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "--- stdout ---\n" + stdout() + "--- stderr ---\n" + stderr();
+        }
+
+        private static String read(Path p) {
+            try {
+                return Files.readString(p);
+            } catch (IOException e) {
+                return "";
+            }
+        }
     }
 
     public static void sleep(long millis) {

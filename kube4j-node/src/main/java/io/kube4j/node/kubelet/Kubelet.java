@@ -108,6 +108,12 @@ public final class Kubelet implements AutoCloseable {
         return null;
     }
 
+    /** The status this kubelet last sent for the pod, or the pod's own while it has sent none. */
+    io.fabric8.kubernetes.api.model.PodStatus lastStatus(Pod pod) {
+        var sent = statuses.lastSent(pod.getMetadata().getUid());
+        return sent != null ? sent : pod.getStatus();
+    }
+
     /** Registers the node (first status and lease written before returning), then starts watching pods. */
     public Kubelet start() {
         nodeStatus.start();

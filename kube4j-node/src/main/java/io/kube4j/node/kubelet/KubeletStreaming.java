@@ -1,7 +1,10 @@
 package io.kube4j.node.kubelet;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.kube4j.node.kubelet.runtime.PodRuntime;
 import io.kube4j.node.kubelet.runtime.RuntimeContainer;
 import io.kube4j.node.kubelet.runtime.RuntimePodStatus;
@@ -63,8 +66,7 @@ final class KubeletStreaming implements ContainerLocator, StreamingRuntime {
             if (previous) {
                 throw KubeletStatusException.previousNotFound(container, podName);
             }
-            throw new KubeletStatusException(400, "container \"" + container + "\" in pod \"" + podName
-                    + "\" is waiting to start: ContainerCreating");
+            throw new KubeletStatusException(400, noLogYet(container, podName, kubelet.lastStatus(pod)));
         }
         RuntimeContainer c = instance.get();
         String id = c.id();
@@ -72,12 +74,38 @@ final class KubeletStreaming implements ContainerLocator, StreamingRuntime {
                 .anyMatch(x -> x.id().equals(id) && x.running()));
     }
 
+    /**
+     * Why a container that the runtime has no instance of has no log, in upstream's words: the waiting reason from
+     * the pod's status, with image pull failures spelled out.
+     */
+    static String noLogYet(String container, String podName, PodStatus status) {
+        String prefix = "container \"" + container + "\" in pod \"" + podName + "\"";
+        Optional<ContainerStatus> cs = status == null ? Optional.empty()
+                : Stream.of(status.getContainerStatuses(), status.getInitContainerStatuses(),
+                                status.getEphemeralContainerStatuses())
+                        .filter(l -> l != null).flatMap(List::stream)
+                        .filter(c -> container.equals(c.getName())).findFirst();
+        if (cs.isEmpty()) {
+            return prefix + " is not available";
+        }
+        ContainerStateWaiting waiting = cs.get().getState() == null ? null : cs.get().getState().getWaiting();
+        if (waiting == null) {
+            return prefix + " is waiting to start - no logs yet";
+        }
+        String reason = waiting.getReason() == null ? "" : waiting.getReason();
+        return prefix + " is waiting to start: " + switch (reason) {
+            case "ErrImagePull" -> "image can't be pulled";
+            case "ImagePullBackOff" -> "trying and failing to pull image";
+            default -> reason;
+        };
+    }
+
     private RuntimeContainer running(String namespace, String podName, String container) {
         Pod pod = pod(namespace, podName);
         requireInSpec(pod, container);
+        // upstream looks among running containers only, and answers 500 with this text when there is none
         return status(pod).latest(container).filter(RuntimeContainer::running)
-                .orElseThrow(() -> new KubeletStatusException(400, "container " + container + " is not valid for pod "
-                        + podName));
+                .orElseThrow(() -> new KubeletStatusException(500, "container not found (\"" + container + "\")"));
     }
 
     @Override
