@@ -233,6 +233,8 @@ public final class NodePods {
     public static String eventText(TestNamespace ns, String name) {
         return jsonPath(ns, "events", "{range .items[?(@.involvedObject.name==\"" + name
                 + "\")]}{.reason}: {.message}{\"\\n\"}{end}");
+    }
+
     /**
      * A fabric8 client with the namespace's admin kubeconfig. fabric8 reads a PKCS#8 ("BEGIN PRIVATE KEY") client
      * key as RSA unless told its algorithm, so the algorithm is found from the key itself.
