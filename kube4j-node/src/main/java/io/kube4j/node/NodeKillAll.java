@@ -66,6 +66,16 @@ public final class NodeKillAll {
                 }
             }
         }
+        Path pods = nodeDataDir.resolve("pods");
+        if (Files.isDirectory(pods)) {
+            var volumes = new io.kube4j.node.kubelet.volume.VolumeManager(pods);
+            try (var uids = Files.list(pods)) {
+                for (Path uid : uids.toList()) {
+                    volumes.tearDown(uid.getFileName().toString());
+                    done.add("volumes of pod " + uid.getFileName());
+                }
+            }
+        }
         NetworkGuard.Options guard = NetworkGuard.Options.defaults().withCidrs(clusterCidr, serviceCidr);
         NodeCleanup.Options cleanup = NodeCleanup.Options.defaults(nodeDataDir);
         done.addAll(new NodeCleanup(new NodeCleanup.Options(cleanup.dataDir(), cleanup.stateDir(),

@@ -73,7 +73,8 @@ public final class Kubelet implements AutoCloseable {
                 this::allocatable,
                 ns -> client.services().inNamespace(ns).list().getItems());
         this.syncer = new PodSyncer(runtime, statuses, probes, events, new BackOff(clock), clock,
-                new PodSyncer.NodeContext(config.nodeName(), config.nodeIp()), sources, this::deleteFromApi);
+                new PodSyncer.NodeContext(config.nodeName(), config.nodeIp()), sources, this::deleteFromApi,
+                new io.kube4j.node.kubelet.volume.VolumeManager(config.dataDir().resolve("pods")));
         self[0] = syncer;
         this.workers = new PodWorkers(syncer);
         workersRef[0] = workers;

@@ -49,6 +49,7 @@ public final class PodSyncer {
     }
 
     private final PodRuntime runtime;
+    private final io.kube4j.node.kubelet.volume.VolumeManager volumes;
     private final StatusManager statuses;
     private final ProbeManager probes;
     private final EventRecorder events;
@@ -63,7 +64,8 @@ public final class PodSyncer {
 
     public PodSyncer(PodRuntime runtime, StatusManager statuses, ProbeManager probes, EventRecorder events,
                      BackOff backOff, Clock clock, NodeContext node, EnvResolver.Sources envSources,
-                     Consumer<Pod> deleteFromApi) {
+                     Consumer<Pod> deleteFromApi, io.kube4j.node.kubelet.volume.VolumeManager volumes) {
+        this.volumes = volumes;
         this.runtime = runtime;
         this.statuses = statuses;
         this.probes = probes;
@@ -203,6 +205,14 @@ public final class PodSyncer {
         if (image.isPresent()) {
             return image;
         }
+        List<io.kube4j.node.kubelet.volume.VolumeManager.Mount> mounts;
+        try {
+            mounts = volumes.mountsFor(pod, c);
+        } catch (io.kube4j.node.kubelet.volume.VolumeManager.MountException e) {
+            // upstream keeps the container in ContainerCreating and reports the mount on the pod
+            events.warning(pod, "", "FailedMount", e.getMessage());
+            return Optional.of(new PodActions.Waiting("ContainerCreating", null));
+        }
         EnvResolver.Resolved resolved;
         try {
             resolved = EnvResolver.resolve(pod, c, rs.podIp() == null ? "" : podIp(pod, rs), node.nodeIp(),
@@ -215,7 +225,7 @@ public final class PodSyncer {
         String id;
         try {
             id = runtime.startContainer(pod, c, sandboxId, restartCount, resolved.env(), resolved.command(),
-                    resolved.args());
+                    resolved.args(), mounts);
         } catch (StartException e) {
             events.warning(pod, path, "Failed", "Error: " + e.getMessage());
             return Optional.of(new PodActions.Waiting(e.reason(), e.getMessage()));
@@ -396,6 +406,14 @@ public final class PodSyncer {
     /** Removes the pod's containers and sandboxes from the runtime and forgets it. */
     private void cleanUp(Pod pod) {
         String uid = pod.getMetadata().getUid();
+        try {
+            cleanUpRuntime(pod, uid);
+        } finally {
+            volumes.tearDown(uid);
+        }
+    }
+
+    private void cleanUpRuntime(Pod pod, String uid) {
         RuntimePodStatus rs = cache.remove(uid);
         if (rs == null) {
             rs = refresh(pod);

@@ -300,7 +300,8 @@ public final class CriPodRuntime implements PodRuntime {
 
     @Override
     public String startContainer(Pod pod, Container c, String sandboxId, int restartCount,
-                                 List<Map.Entry<String, String>> env, List<String> command, List<String> args)
+                                 List<Map.Entry<String, String>> env, List<String> command, List<String> args,
+                                 List<io.kube4j.node.kubelet.volume.VolumeManager.Mount> mounts)
             throws StartException {
         var md = pod.getMetadata();
         ContainerConfig.Builder cfg = ContainerConfig.newBuilder()
@@ -320,6 +321,10 @@ public final class CriPodRuntime implements PodRuntime {
                                 : pod.getSpec().getTerminationGracePeriodSeconds()));
         for (Map.Entry<String, String> e : env) {
             cfg.addEnvs(KeyValue.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+        }
+        for (var m : mounts) {
+            cfg.addMounts(io.kube4j.cri.api.Mount.newBuilder().setContainerPath(m.containerPath())
+                    .setHostPath(m.hostPath()).setReadonly(m.readOnly()));
         }
         LinuxContainerSecurityContext.Builder sc = LinuxContainerSecurityContext.newBuilder()
                 .setNamespaceOptions(namespaces(pod));

@@ -45,7 +45,8 @@ public interface PodRuntime {
      * @param env the container's resolved environment, in order
      */
     String startContainer(Pod pod, Container container, String sandboxId, int restartCount,
-                          List<Map.Entry<String, String>> env, List<String> command, List<String> args)
+                          List<Map.Entry<String, String>> env, List<String> command, List<String> args,
+                          List<io.kube4j.node.kubelet.volume.VolumeManager.Mount> mounts)
             throws StartException;
 
     /** Sends SIGTERM, then SIGKILL after the grace period; returns when the container stopped. */

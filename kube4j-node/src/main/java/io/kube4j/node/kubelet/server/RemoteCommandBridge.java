@@ -68,6 +68,9 @@ final class RemoteCommandBridge implements SpdySession.Listener {
         ws.drainHandler(v -> runtime.resume());
         runtime.drainHandler(v -> ws.resume());
 
+        // an empty message on the lowest writable channel tells the client the session is up; it goes out before
+        // the streams open, since the runtime may answer on them at once (from its own event loop)
+        channels.send(opts.stdout() ? STDOUT : opts.stderr() ? STDERR : ERROR, Buffer.buffer());
         // the same streams, in the same order, as client-go's v4 protocol opens them
         open("error", ERROR);
         if (opts.stdin()) {
@@ -82,8 +85,6 @@ final class RemoteCommandBridge implements SpdySession.Listener {
         if (opts.tty()) {
             resizeStream = open("resize", RESIZE);
         }
-        // an empty message on the lowest writable channel tells the client the session is up
-        channels.send(opts.stdout() ? STDOUT : opts.stderr() ? STDERR : ERROR, Buffer.buffer());
         channels.handler(this::fromClient);
         if (leftover.length() > 0) {
             spdy.feed(leftover);

@@ -178,8 +178,9 @@ class KubeletServerTest {
                         .addKeyValue(Buffer.buffer(client.keyPem()))));
         Future<WebSocket> f = wsc.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)
                 .setSubProtocols(List.of(protocols)));
-        WebSocket ws = f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return new Session(ws, ws.subProtocol() != null && ws.subProtocol().contains("base64"));
+        // handlers go on in the connection's own event loop, before it can deliver the server's first message
+        return f.map(ws -> new Session(ws, ws.subProtocol() != null && ws.subProtocol().contains("base64")))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
