@@ -66,6 +66,15 @@ public final class NodeKillAll {
                 }
             }
         }
+        // shims outlive containerd; any left for this node's socket (a container that was being stopped) go too
+        String address = cfg.socket().toString();
+        ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("containerd-shim-runc-v2"))
+                .filter(p -> java.util.Arrays.asList(p.info().arguments().orElse(new String[0])).contains(address))
+                .forEach(p -> {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    done.add("shim " + p.pid());
+                });
         Path pods = nodeDataDir.resolve("pods");
         if (Files.isDirectory(pods)) {
             var volumes = new io.kube4j.node.kubelet.volume.VolumeManager(pods);
