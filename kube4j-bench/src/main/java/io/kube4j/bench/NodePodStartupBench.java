@@ -75,7 +75,17 @@ final class NodePodStartupBench implements Benchmark {
                 double idleMb = sp.memoryKb()[0] / 1024.0;
                 results.put("rssNodeIdleMb", round(idleMb));
                 admin.ensureNamespace(NAMESPACE);
+                long jvmCpu0 = sp.cpuMillis();
+                long machineBusy0 = machineBusyMillis();
                 long[] latency = startPods(admin, n);
+                long jvmCpu = sp.cpuMillis() - jvmCpu0;
+                long machineBusy = machineBusyMillis() - machineBusy0;
+                // where the CPU went while the pods started: the server JVM (API server + kubelet) and the rest
+                // of the machine (containerd, shims, runc, CNI plugins, this bench)
+                results.put("burstServerCpuMs", jvmCpu);
+                results.put("burstOtherCpuMs", machineBusy - jvmCpu);
+                results.put("serverCpuPerPodMs", round((double) jvmCpu / n));
+                results.put("otherCpuPerPodMs", round((double) (machineBusy - jvmCpu) / n));
                 LatencySummary s = LatencySummary.of(latency);
                 results.put("startupP50Ms", round(s.p50Ms()));
                 results.put("startupP99Ms", round(s.p99Ms()));
@@ -183,6 +193,14 @@ final class NodePodStartupBench implements Benchmark {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** CPU time all processors spent busy since boot (user, nice, system, irq, softirq), in milliseconds. */
+    private static long machineBusyMillis() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long ticks = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                + Long.parseLong(f[7]);
+        return ticks * 10; // USER_HZ is 100 on Linux
     }
 
     /** RSS of containerd and every containerd shim, in KiB. */
