@@ -137,4 +137,17 @@ class PortForwardIT {
             assertThat(pf.stderr()).contains("error: lost connection to pod");
         }
     }
+
+    @Test
+    void fabric8PortForwardOverTheWebSocketChannelProtocol(TestNamespace ns) throws Exception {
+        NodePods.createReady(ns, NodePods.kubia("kubia-f8"), "kubia-f8");
+        // fabric8 forwards over WebSocket with the port in the query (portforward.k8s.io channels)
+        try (io.fabric8.kubernetes.client.KubernetesClient client = NodePods.fabric8(ns);
+             io.fabric8.kubernetes.client.LocalPortForward pf = client.pods().inNamespace(ns.name())
+                     .withName("kubia-f8").portForward(8080)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(NodePods.httpGet("127.0.0.1", pf.getLocalPort()).body()).isEqualTo("You've hit kubia-f8\n");
+            }
+        }
+    }
 }

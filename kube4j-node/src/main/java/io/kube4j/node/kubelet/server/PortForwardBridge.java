@@ -19,80 +19,38 @@ import java.util.Map;
  *
  * <p>Lives on the Vert.x context of the client's connection.
  */
-final class PortForwardBridge implements SpdySession.Listener {
+final class PortForwardBridge extends SpdyChannelBridge {
     private static final Logger LOG = LoggerFactory.getLogger(PortForwardBridge.class);
 
-    private final ServerWebSocket ws;
-    private final ChannelWebSocket channels;
-    private final NetSocket runtime;
     private final List<Integer> ports;
-    private final SpdySession spdy;
-    private final Map<Integer, Integer> channelOfStream = new HashMap<>();
     private final Map<Integer, Integer> dataStreamOfChannel = new HashMap<>();
     private int openDataStreams;
-    private boolean ended;
 
     PortForwardBridge(ServerWebSocket ws, ChannelProtocol protocol, NetSocket runtime, List<Integer> ports) {
-        this.ws = ws;
-        this.channels = new ChannelWebSocket(ws, protocol);
-        this.runtime = runtime;
+        super(ws, protocol, runtime);
         this.ports = ports;
-        this.spdy = new SpdySession(true, this::toRuntime, this);
     }
 
-    void start(Buffer leftover) {
-        runtime.handler(spdy::feed);
-        runtime.closeHandler(v -> end());
-        runtime.exceptionHandler(e -> runtime.close());
-        ws.closeHandler(v -> {
-            if (!ended) {
-                runtime.close();
-            }
-        });
-        ws.exceptionHandler(e -> ws.close());
-        ws.drainHandler(v -> runtime.resume());
-        runtime.drainHandler(v -> ws.resume());
+    @Override
+    protected void openStreams() {
         for (int i = 0; i < ports.size(); i++) {
             String port = Integer.toString(ports.get(i));
             String requestId = Integer.toString(i);
-            int err = spdy.open(Map.of("streamtype", "error", "port", port, "requestid", requestId));
-            int data = spdy.open(Map.of("streamtype", "data", "port", port, "requestid", requestId));
-            channelOfStream.put(err, 2 * i + 1);
-            channelOfStream.put(data, 2 * i);
+            open(Map.of("streamtype", "error", "port", port, "requestid", requestId), 2 * i + 1);
+            int data = open(Map.of("streamtype", "data", "port", port, "requestid", requestId), 2 * i);
             dataStreamOfChannel.put(2 * i, data);
             openDataStreams++;
             Buffer portBytes = Buffer.buffer(2).appendUnsignedShortLE(ports.get(i));
             channels.send(2 * i, portBytes);
             channels.send(2 * i + 1, portBytes);
         }
-        channels.handler((channel, data) -> {
-            Integer stream = dataStreamOfChannel.get(channel);
-            if (stream != null) {
-                spdy.write(stream, data, false);
-            }
-        });
-        if (leftover.length() > 0) {
-            spdy.feed(leftover);
-        }
-        runtime.resume();
-    }
-
-    private void toRuntime(Buffer bytes) {
-        runtime.write(bytes);
-        if (runtime.writeQueueFull()) {
-            ws.pause();
-        }
     }
 
     @Override
-    public void onData(int id, Buffer data) {
-        Integer channel = channelOfStream.get(id);
-        if (channel == null) {
-            return;
-        }
-        channels.send(channel, data);
-        if (ws.writeQueueFull()) {
-            runtime.pause();
+    protected void fromClient(int channel, Buffer data) {
+        Integer stream = dataStreamOfChannel.get(channel);
+        if (stream != null) {
+            spdy.write(stream, data, false);
         }
     }
 
@@ -106,33 +64,13 @@ final class PortForwardBridge implements SpdySession.Listener {
 
     @Override
     public void onReset(int id) {
-        Integer channel = channelOfStream.get(id);
-        if (channel != null && channel % 2 == 0) {
-            dataDone(id);
-        }
+        onFin(id);
     }
 
     private void dataDone(int id) {
         if (channelOfStream.remove(id) != null && --openDataStreams == 0) {
             LOG.debug("all forwarded ports closed by the pod side");
             runtime.close();
-        }
-    }
-
-    @Override
-    public void onProtocolError(Throwable cause) {
-        LOG.warn("runtime broke the SPDY protocol error={}", cause.toString());
-        runtime.close();
-    }
-
-    private void end() {
-        if (ended) {
-            return;
-        }
-        ended = true;
-        spdy.close();
-        if (!ws.isClosed()) {
-            ws.close((short) 1000);
         }
     }
 }

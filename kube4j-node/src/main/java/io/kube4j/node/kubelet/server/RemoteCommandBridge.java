@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.NetSocket;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -21,8 +18,7 @@ import java.util.Map;
  *
  * <p>Lives on the Vert.x context of the client's connection; the runtime socket was opened there.
  */
-final class RemoteCommandBridge implements SpdySession.Listener {
-    private static final Logger LOG = LoggerFactory.getLogger(RemoteCommandBridge.class);
+final class RemoteCommandBridge extends SpdyChannelBridge {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int STDIN = 0;
     static final int STDOUT = 1;
@@ -31,43 +27,20 @@ final class RemoteCommandBridge implements SpdySession.Listener {
     static final int RESIZE = 4;
     static final int CLOSE = 255;
 
-    private final ServerWebSocket ws;
-    private final ChannelWebSocket channels;
     private final ChannelProtocol protocol;
-    private final NetSocket runtime;
     private final StreamOptions opts;
-    private final SpdySession spdy;
-    private final Map<Integer, Integer> channelOfStream = new HashMap<>();
     private Buffer v1Status = Buffer.buffer();
     private int stdinStream = -1;
     private int resizeStream = -1;
-    private boolean ended;
 
     RemoteCommandBridge(ServerWebSocket ws, ChannelProtocol protocol, NetSocket runtime, StreamOptions opts) {
-        this.ws = ws;
-        this.channels = new ChannelWebSocket(ws, protocol);
+        super(ws, protocol, runtime);
         this.protocol = protocol;
-        this.runtime = runtime;
         this.opts = opts;
-        this.spdy = new SpdySession(true, this::toRuntime, this);
     }
 
-    void start(Buffer leftover) {
-        runtime.handler(spdy::feed);
-        runtime.closeHandler(v -> end());
-        runtime.exceptionHandler(e -> {
-            LOG.debug("runtime stream error error={}", e.toString());
-            runtime.close();
-        });
-        ws.closeHandler(v -> {
-            if (!ended) {
-                runtime.close();
-            }
-        });
-        ws.exceptionHandler(e -> ws.close());
-        ws.drainHandler(v -> runtime.resume());
-        runtime.drainHandler(v -> ws.resume());
-
+    @Override
+    protected void openStreams() {
         // an empty message on the lowest writable channel tells the client the session is up; it goes out before
         // the streams open, since the runtime may answer on them at once (from its own event loop)
         channels.send(opts.stdout() ? STDOUT : opts.stderr() ? STDERR : ERROR, Buffer.buffer());
@@ -85,20 +58,14 @@ final class RemoteCommandBridge implements SpdySession.Listener {
         if (opts.tty()) {
             resizeStream = open("resize", RESIZE);
         }
-        channels.handler(this::fromClient);
-        if (leftover.length() > 0) {
-            spdy.feed(leftover);
-        }
-        runtime.resume();
     }
 
     private int open(String type, int channel) {
-        int id = spdy.open(Map.of("streamtype", type));
-        channelOfStream.put(id, channel);
-        return id;
+        return open(Map.of("streamtype", type), channel);
     }
 
-    private void fromClient(int channel, Buffer data) {
+    @Override
+    protected void fromClient(int channel, Buffer data) {
         if (channel == STDIN && stdinStream > 0) {
             spdy.write(stdinStream, data, false);
         } else if (channel == RESIZE && resizeStream > 0) {
@@ -109,27 +76,13 @@ final class RemoteCommandBridge implements SpdySession.Listener {
         }
     }
 
-    private void toRuntime(Buffer bytes) {
-        runtime.write(bytes);
-        if (runtime.writeQueueFull()) {
-            ws.pause();
-        }
-    }
-
     @Override
-    public void onData(int id, Buffer data) {
-        Integer channel = channelOfStream.get(id);
-        if (channel == null) {
-            return;
-        }
+    protected boolean forward(int channel, Buffer data) {
         if (channel == ERROR && !protocol.statusJson) {
             v1Status.appendBuffer(data);
-            return;
+            return false;
         }
-        channels.send(channel, data);
-        if (ws.writeQueueFull()) {
-            runtime.pause();
-        }
+        return true;
     }
 
     @Override
@@ -138,12 +91,6 @@ final class RemoteCommandBridge implements SpdySession.Listener {
         if (channel != null && channel == ERROR && !protocol.statusJson) {
             sendV1Status();
         }
-    }
-
-    @Override
-    public void onProtocolError(Throwable cause) {
-        LOG.warn("runtime broke the SPDY protocol error={}", cause.toString());
-        runtime.close();
     }
 
     // v1 clients get no status on success and the message alone on failure
@@ -163,17 +110,10 @@ final class RemoteCommandBridge implements SpdySession.Listener {
         }
     }
 
-    private void end() {
-        if (ended) {
-            return;
-        }
-        ended = true;
+    @Override
+    protected void beforeEnd() {
         if (!protocol.statusJson && v1Status.length() > 0) {
             sendV1Status();
-        }
-        spdy.close();
-        if (!ws.isClosed()) {
-            ws.close((short) 1000);
         }
     }
 }
