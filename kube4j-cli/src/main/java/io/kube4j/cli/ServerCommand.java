@@ -4,7 +4,7 @@ import io.kube4j.apiserver.server.ApiServer;
 import io.kube4j.apiserver.server.ApiServerOptions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.kube4j.controllers.nodeipam.NodeIpamController;
+import io.kube4j.controllers.ControllerManager;
 import io.kube4j.node.NodeAgent;
 import io.kube4j.node.NodeCredentials;
 import io.kube4j.node.NodeOptions;
@@ -46,6 +46,13 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-node", description = "Run no node in this process.")
     boolean disableNode;
 
+    @Option(names = "--disable-controllers", description = "Run no controller manager in this process.")
+    boolean disableControllers;
+
+    @Option(names = "--leader-elect", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the controllers only while this process holds the kube-system Lease (default: true).")
+    boolean leaderElect;
+
     @CommandLine.Mixin
     NodeFlags node = new NodeFlags();
 
@@ -78,7 +85,8 @@ final class ServerCommand implements Callable<Integer> {
         }
         System.out.println("node join token written to " + dataDir.resolve("node-token").toAbsolutePath());
         KubernetesClient controllerClient = new KubernetesClientBuilder().withConfig(adminConfig(url, server)).build();
-        NodeIpamController ipam = new NodeIpamController(controllerClient, node.clusterCidr, 24).start();
+        ControllerManager ipam = disableControllers ? null : Controllers.manager(controllerClient, node.clusterCidr,
+                leaderElect).start();
         NodeAgent agent = null;
         if (!disableNode) {
             // the server's own node is a control-plane node, as k3s labels its servers
@@ -93,7 +101,9 @@ final class ServerCommand implements Callable<Integer> {
                 agent = NodeAgent.start(nodeOptions, new NodeCredentials(url, pki.caPem(), client.certPem(),
                         client.keyPem(), serving.certPem(), serving.keyPem()));
             } catch (Exception e) {
-                ipam.close();
+                if (ipam != null) {
+                    ipam.close();
+                }
                 controllerClient.close();
                 server.close();
                 System.err.println("kube4j: the node did not start: " + e.getMessage());
@@ -108,7 +118,9 @@ final class ServerCommand implements Callable<Integer> {
             if (runningAgent != null) {
                 runningAgent.close();
             }
-            ipam.close();
+            if (ipam != null) {
+                ipam.close();
+            }
             controllerClient.close();
             server.close();
             stopped.countDown();

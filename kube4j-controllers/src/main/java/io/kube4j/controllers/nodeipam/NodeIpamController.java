@@ -1,120 +1,100 @@
 package io.kube4j.controllers.nodeipam;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kube4j.controllers.Controller;
+import io.kube4j.controllers.ControllerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.BitSet;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Gives every node a pod CIDR: the next free block of {@code nodeMaskSize} bits from the cluster CIDR (10.42.0.0/16
  * in /24s by default), written to {@code spec.podCIDR} and {@code spec.podCIDRs}, as upstream's node IPAM controller
- * does. Blocks already on nodes are marked used when the informer lists them; a deleted node's block is freed.
- * Runs on one virtual thread that drains a queue of node names; the allocator is touched only there.
+ * does. Blocks already on nodes are marked used before one is handed out; a deleted node's block is freed. One
+ * worker, so the allocator is touched by one thread at a time.
  */
-public final class NodeIpamController implements AutoCloseable {
+public final class NodeIpamController extends Controller {
     private static final Logger LOG = LoggerFactory.getLogger(NodeIpamController.class);
 
-    private final KubernetesClient client;
     private final CidrSet cidrs;
-    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-    private SharedIndexInformer<Node> informer;
-    private Thread worker;
+    private SharedIndexInformer<Node> nodes;
 
-    public NodeIpamController(KubernetesClient client, String clusterCidr, int nodeMaskSize) {
-        this.client = client;
+    public NodeIpamController(ControllerContext ctx, String clusterCidr, int nodeMaskSize) {
+        super(ctx);
         this.cidrs = new CidrSet(clusterCidr, nodeMaskSize);
     }
 
-    public NodeIpamController start() {
-        informer = client.nodes().inform(new ResourceEventHandler<>() {
+    @Override
+    public String name() {
+        return "nodeipam";
+    }
+
+    @Override
+    protected int workers() {
+        return 1;
+    }
+
+    @Override
+    protected void register() {
+        nodes = ctx.informer(Node.class);
+        nodes.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Node node) {
-                queue.add(node.getMetadata().getName());
+                enqueue(node.getMetadata().getName());
             }
 
             @Override
             public void onUpdate(Node oldNode, Node node) {
                 if (node.getSpec() == null || node.getSpec().getPodCIDR() == null) {
-                    queue.add(node.getMetadata().getName());
+                    enqueue(node.getMetadata().getName());
                 }
             }
 
             @Override
             public void onDelete(Node node, boolean unknownFinalState) {
                 if (node.getSpec() != null && node.getSpec().getPodCIDR() != null) {
-                    queue.add("-" + node.getSpec().getPodCIDR());
+                    enqueue("-" + node.getSpec().getPodCIDR());
                 }
             }
-        }, 0);
-        worker = Thread.ofVirtual().name("node-ipam").start(this::run);
-        return this;
+        });
     }
 
-    private void run() {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                String item = queue.take();
-                try {
-                    if (item.startsWith("-")) {
-                        cidrs.release(item.substring(1));
-                    } else {
-                        sync(item);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("pod CIDR for node {} not assigned: {}", item, e.toString());
-                    Thread.sleep(1000);
-                    queue.add(item);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    @Override
+    protected void sync(String key) {
+        if (key.startsWith("-")) {
+            cidrs.release(key.substring(1));
+            return;
         }
-    }
-
-    private void sync(String name) {
-        // Blocks already assigned must be known before a new one is handed out.
-        for (Node n : informer.getStore().list()) {
+        // blocks already assigned must be known before a new one is handed out
+        for (Node n : nodes.getStore().list()) {
             if (n.getSpec() != null && n.getSpec().getPodCIDR() != null) {
                 cidrs.occupy(n.getSpec().getPodCIDR());
             }
         }
-        Node node = informer.getStore().getByKey(name);
+        Node node = nodes.getStore().getByKey(key);
         if (node == null || (node.getSpec() != null && node.getSpec().getPodCIDR() != null)) {
             return;
         }
         String cidr = cidrs.allocateNext();
         if (cidr == null) {
-            LOG.warn("no pod CIDR left for node {}", name);
+            LOG.warn("no pod CIDR left for node {}", key);
             return;
         }
         try {
-            client.nodes().withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+            ctx.client().nodes().withName(key).patch(PatchContext.of(PatchType.JSON_MERGE),
                     "{\"spec\":{\"podCIDR\":\"" + cidr + "\",\"podCIDRs\":[\"" + cidr + "\"]}}");
-            LOG.info("node {} gets pod CIDR {}", name, cidr);
+            LOG.info("node {} gets pod CIDR {}", key, cidr);
         } catch (KubernetesClientException e) {
             cidrs.release(cidr);
             if (e.getCode() != 404) {
                 throw e;
             }
-        }
-    }
-
-    @Override
-    public void close() {
-        if (worker != null) {
-            worker.interrupt();
-        }
-        if (informer != null) {
-            informer.close();
         }
     }
 

@@ -61,10 +61,12 @@ class AttachIT {
 
     @Test
     void runInteractiveAndRemove(TestNamespace ns) {
-        KubectlResult r = ns.kubectl().withTimeout(Duration.ofSeconds(60)).run("run", "tmp",
+        // the container waits for its stdin, so its output cannot come before kubectl attached (a command that
+        // prints at once can finish before the attach, and then upstream's kubectl misses the output too)
+        KubectlResult r = ns.kubectl().withTimeout(Duration.ofSeconds(60)).runWithStdin("go\n", "run", "tmp",
                 "--image=" + NodePods.BUSYBOX, "--restart=Never",
                 "--overrides={\"spec\":{\"nodeName\":\"" + NodePods.NODE + "\"}}", "-i", "--rm", "--", "sh", "-c",
-                "echo hi");
+                "read x; echo hi");
         assertThat(r).succeeds();
         assertThat(r.stdout()).startsWith("hi\n").contains("pod \"tmp\" deleted");
         assertThat(ns.kubectl().run("get", "pod", "tmp")).exitsWith(1)

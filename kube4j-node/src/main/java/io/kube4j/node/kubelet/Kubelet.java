@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kube4j.node.kubelet.env.EnvResolver;
-import io.kube4j.node.kubelet.events.EventRecorder;
+import io.kube4j.client.events.EventRecorder;
 import io.kube4j.node.kubelet.node.NodeInfoProbe;
 import io.kube4j.node.kubelet.node.NodeStatusUpdater;
 import io.kube4j.node.kubelet.pod.BackOff;

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.kube4j.node.kubelet.env.EnvResolver;
-import io.kube4j.node.kubelet.events.EventRecorder;
+import io.kube4j.client.events.EventRecorder;
 import io.kube4j.node.kubelet.prober.ProbeManager;
 import io.kube4j.node.kubelet.prober.Prober;
 import io.kube4j.node.kubelet.runtime.PodRuntime;

@@ -3,7 +3,7 @@ package io.kube4j.node.kubelet.prober;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
-import io.kube4j.node.kubelet.events.EventRecorder;
+import io.kube4j.client.events.EventRecorder;
 import io.kube4j.node.kubelet.pod.PodActions;
 import io.kube4j.node.kubelet.runtime.RuntimeContainer;
 import io.kube4j.node.kubelet.runtime.RuntimePodStatus;

@@ -1,4 +1,4 @@
-package io.kube4j.node.kubelet.events;
+package io.kube4j.client.events;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -17,9 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Posts core/v1 Events for the kubelet, as upstream's recorder does: source component {@code kubelet} and the node as
- * host, and a repeat of the same event (same object, field path, reason and message) raises the count of the earlier
- * Event instead of creating a new one. Writes go out on a background thread so a pod sync never waits on them.
+ * Posts core/v1 Events for a component (the kubelet, a controller, the scheduler), as upstream's recorder does: the
+ * component and its host as the source, and a repeat of the same event (same object, field path, reason and
+ * message) raises the count of the earlier Event instead of creating a new one. Writes go out on a background
+ * thread so a sync never waits on them.
  * Thread-safe.
  */
 public final class EventRecorder implements AutoCloseable {

@@ -1,0 +1,118 @@
+package io.kube4j.controllers;
+
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * Runs a set of controllers, as kube-controller-manager does: with leader election on (the default) it campaigns
+ * for the Lease {@code kube-system/kube-controller-manager} and runs the controllers only while it leads; without,
+ * it runs them at once. Controllers are built per term, so a new leader starts from fresh informers.
+ */
+public final class ControllerManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
+    public static final String LEASE_NAME = "kube-controller-manager";
+
+    /** Leader election timings, upstream's defaults: 15 s lease, 10 s renew deadline, 2 s retry. */
+    public record Election(boolean enabled, String identity, Duration leaseDuration, Duration renewDeadline,
+                           Duration retryPeriod) {
+        public static Election defaults(String identity) {
+            return new Election(true, identity, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+        }
+
+        public static Election disabled() {
+            return new Election(false, "", Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        }
+    }
+
+    private final java.util.function.Supplier<ControllerContext> contexts;
+    private final List<Function<ControllerContext, Controller>> factories;
+    private final Election election;
+    private final String leaseName;
+    private ControllerContext ctx;
+    private final List<Controller> running = new ArrayList<>();
+    private CompletableFuture<?> elector;
+
+    public ControllerManager(java.util.function.Supplier<ControllerContext> contexts,
+                             List<Function<ControllerContext, Controller>> factories, Election election) {
+        this(contexts, factories, election, LEASE_NAME);
+    }
+
+    public ControllerManager(java.util.function.Supplier<ControllerContext> contexts,
+                             List<Function<ControllerContext, Controller>> factories, Election election,
+                             String leaseName) {
+        this.contexts = contexts;
+        this.factories = factories;
+        this.election = election;
+        this.leaseName = leaseName;
+    }
+
+    public ControllerManager start() {
+        if (!election.enabled()) {
+            runControllers();
+            return this;
+        }
+        ControllerContext electionCtx = contexts.get();
+        LeaderElector le = new LeaderElector(electionCtx.client(), new LeaderElectionConfigBuilder()
+                .withName(leaseName)
+                .withLock(new LeaseLock("kube-system", leaseName, election.identity()))
+                .withLeaseDuration(election.leaseDuration())
+                .withRenewDeadline(election.renewDeadline())
+                .withRetryPeriod(election.retryPeriod())
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(new LeaderCallbacks(this::runControllers, this::stopControllers,
+                        leader -> LOG.info("{} leader is {}", leaseName, leader)))
+                .build(), Executors.newVirtualThreadPerTaskExecutor());
+        elector = le.start();
+        return this;
+    }
+
+    private synchronized void runControllers() {
+        ctx = contexts.get();
+        for (Function<ControllerContext, Controller> f : factories) {
+            Controller c = f.apply(ctx);
+            c.register();
+            running.add(c);
+        }
+        try {
+            ctx.startInformers(Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        running.forEach(Controller::startWorkers);
+        LOG.info("{} running controllers {}", leaseName, running.stream().map(Controller::name).toList());
+    }
+
+    private synchronized void stopControllers() {
+        running.forEach(Controller::close);
+        running.clear();
+        if (ctx != null) {
+            ctx.close();
+            ctx = null;
+        }
+    }
+
+    /** True while this manager runs its controllers (it leads, or election is off). */
+    public synchronized boolean isRunning() {
+        return !running.isEmpty();
+    }
+
+    @Override
+    public void close() {
+        if (elector != null) {
+            elector.cancel(true);
+        }
+        stopControllers();
+    }
+}
