@@ -129,7 +129,11 @@ public final class Kubelet implements AutoCloseable {
                     @Override
                     public void onUpdate(Pod oldPod, Pod pod) {
                         pods.put(pod.getMetadata().getUid(), pod);
-                        workers.update(pod);
+                        if (PodWorkers.onlyStatusChanged(oldPod, pod)) {
+                            workers.statusChanged(pod);
+                        } else {
+                            workers.update(pod);
+                        }
                     }
 
                     @Override

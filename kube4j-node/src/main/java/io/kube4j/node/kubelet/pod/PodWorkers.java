@@ -37,6 +37,30 @@ public final class PodWorkers implements AutoCloseable {
         w.wake();
     }
 
+    /**
+     * The pod changed in the API server, but only in its status (most often the status this kubelet just wrote):
+     * the worker keeps the newer object without another sync, as upstream's kubelet ignores status-only updates.
+     */
+    public void statusChanged(Pod pod) {
+        Worker w = workers.get(pod.getMetadata().getUid());
+        if (w != null) {
+            w.pod = pod;
+        } else {
+            update(pod);
+        }
+    }
+
+    /** True when two versions of a pod differ only in what the kubelet does not act on (status, versions). */
+    public static boolean onlyStatusChanged(Pod oldPod, Pod pod) {
+        var a = oldPod.getMetadata();
+        var b = pod.getMetadata();
+        return java.util.Objects.equals(oldPod.getSpec(), pod.getSpec())
+                && java.util.Objects.equals(a.getDeletionTimestamp(), b.getDeletionTimestamp())
+                && java.util.Objects.equals(a.getDeletionGracePeriodSeconds(), b.getDeletionGracePeriodSeconds())
+                && java.util.Objects.equals(a.getLabels(), b.getLabels())
+                && java.util.Objects.equals(a.getAnnotations(), b.getAnnotations());
+    }
+
     /** The pod is gone from the API server (a forced delete, or the end of a graceful one). */
     public void removed(Pod pod) {
         Worker w = workers.get(pod.getMetadata().getUid());
