@@ -6,14 +6,15 @@ import picocli.CommandLine.Command;
 /** The {@code kube4j} command: {@code kube4j server} starts a cluster. */
 @Command(name = "kube4j", mixinStandardHelpOptions = true, versionProvider = Kube4jCommand.Version.class,
         description = "Kubernetes, written in Java.",
-        subcommands = {ServerCommand.class, AgentCommand.class, ImagesCommand.class, KillAllCommand.class, KubeconfigCommand.class})
+        subcommands = {ServerCommand.class, AgentCommand.class, ControllerManagerCommand.class, ImagesCommand.class,
+                KillAllCommand.class, KubeconfigCommand.class})
 public final class Kube4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         int code = new CommandLine(new Kube4jCommand()).execute(args);
-        if (code != 0 || args.length == 0 || !(args[0].equals("server") || args[0].equals("agent"))) {
+        if (code != 0 || args.length == 0 || !java.util.Set.of("server", "agent", "controller-manager").contains(args[0])) {
             System.exit(code);
         }
     }

@@ -1,0 +1,46 @@
+package io.kube4j.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kube4j.controllers.ControllerManager;
+import io.kube4j.node.NodeOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code kube4j controller-manager}: the controllers in a process of their own, for servers started with
+ * {@code --disable-controllers}. With leader election (the default) several of them may run; one is active.
+ */
+@Command(name = "controller-manager", mixinStandardHelpOptions = true,
+        description = "Run kube4j's controllers against an API server.")
+final class ControllerManagerCommand implements Callable<Integer> {
+    @Option(names = "--kubeconfig", required = true, description = "Kubeconfig of the API server (an admin's).")
+    Path kubeconfig;
+
+    @Option(names = "--leader-elect", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the controllers only while holding the kube-system Lease (default: true).")
+    boolean leaderElect;
+
+    @Option(names = "--cluster-cidr", defaultValue = NodeOptions.DEFAULT_CLUSTER_CIDR,
+            description = "Pod IP range the node IPAM controller hands out (default: ${DEFAULT-VALUE}).")
+    String clusterCidr;
+
+    @Override
+    public Integer call() throws Exception {
+        KubernetesClient client = KubeconfigClient.from(kubeconfig);
+        ControllerManager manager = Controllers.manager(client, clusterCidr, leaderElect).start();
+        System.out.println("kube4j controller-manager running against " + client.getMasterUrl());
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            manager.close();
+            client.close();
+            stopped.countDown();
+        }, "kube4j-controller-manager-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}
