@@ -5,6 +5,8 @@ import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerManager;
 import io.kube4j.controllers.nodeipam.NodeIpamController;
+import io.kube4j.controllers.nodelifecycle.NodeLifecycleController;
+import io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions;
 
 import java.time.Clock;
 import java.util.List;
@@ -16,10 +18,12 @@ final class Controllers {
     private Controllers() {
     }
 
-    static ControllerManager manager(KubernetesClient client, String clusterCidr, boolean leaderElect) {
+    static ControllerManager manager(KubernetesClient client, String clusterCidr, boolean leaderElect,
+                                     NodeLifecycleOptions nodeLifecycle) {
         String host = NodeFlags.hostName();
         List<Function<ControllerContext, Controller>> all = List.of(
-                ctx -> new NodeIpamController(ctx, clusterCidr, 24));
+                ctx -> new NodeIpamController(ctx, clusterCidr, 24),
+                ctx -> new NodeLifecycleController(ctx, nodeLifecycle));
         ControllerManager.Election election = leaderElect
                 ? ControllerManager.Election.defaults(host + "_" + UUID.randomUUID())
                 : ControllerManager.Election.disabled();
