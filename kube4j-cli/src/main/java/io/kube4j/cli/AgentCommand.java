@@ -58,6 +58,20 @@ final class AgentCommand implements Callable<Integer> {
     @CommandLine.Mixin
     NodeFlags node = new NodeFlags();
 
+    @Option(names = "--simulated", description = "Run simulated nodes instead of a real one: no containers, no root.")
+    boolean simulated;
+
+    @Option(names = "--count", defaultValue = "1", description = "With --simulated: how many nodes (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--simulated-node-heartbeat", defaultValue = "10s", converter = GoDurationConverter.class,
+            description = "How often simulated nodes renew their Lease (default: ${DEFAULT-VALUE}).")
+    java.time.Duration simulatedNodeHeartbeat;
+
+    @Option(names = "--node-name-prefix", defaultValue = "sim-",
+            description = "With --simulated: nodes are named PREFIX0, PREFIX1, ... (default: ${DEFAULT-VALUE}).")
+    String nodeNamePrefix;
+
     @Override
     public Integer call() throws Exception {
         String joinToken = token != null ? token.strip() : tokenFile != null ? Files.readString(tokenFile).strip() : null;
@@ -77,6 +91,9 @@ final class AgentCommand implements Callable<Integer> {
             System.err.println("kube4j agent: " + e.getMessage());
             return 1;
         }
+        if (simulated) {
+            node.nodeName = nodeNamePrefix + "0"; // the simulated agent's credentials are those of its first node
+        }
         NodeOptions options = node.options(dataDir, serviceCidr, null);
         HttpClient trusted = HttpClient.newBuilder().sslContext(trusting(caPem)).connectTimeout(Duration.ofSeconds(10))
                 .build();
@@ -94,6 +111,11 @@ final class AgentCommand implements Callable<Integer> {
         HttpResponse<String> version = trusted.send(HttpRequest.newBuilder(URI.create(base + "/version")).build(),
                 HttpResponse.BodyHandlers.ofString());
         String gitVersion = Json.parse(version.body().getBytes(StandardCharsets.UTF_8)).path("gitVersion").asText();
+        if (simulated) {
+            return runSimulated(new NodeCredentials(base, caPem, creds.path("clientCert").asText(),
+                    creds.path("clientKey").asText(), creds.path("servingCert").asText(),
+                    creds.path("servingKey").asText()), gitVersion);
+        }
         options = new NodeOptions(options.dataDir(), options.nodeName(), options.nodeIp(), options.kubeletPort(),
                 options.runtimeEndpoint(), options.clusterCidr(), options.serviceCidr(), options.podEgress(),
                 options.podLogsDir(), options.labels(), gitVersion);
@@ -105,6 +127,29 @@ final class AgentCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
+            stopped.countDown();
+        }, "kube4j-agent-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private int runSimulated(NodeCredentials credentials, String gitVersion) throws InterruptedException {
+        io.fabric8.kubernetes.client.KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(credentials.clientConfig()).build();
+        io.kube4j.node.simulated.SimulatedNodes sims = new io.kube4j.node.simulated.SimulatedNodes(client,
+                io.kube4j.node.simulated.SimulatedNodeOptions.defaults(nodeNamePrefix, count)
+                        .withHeartbeat(simulatedNodeHeartbeat, java.time.Duration.ofMinutes(1))
+                        .withKubeletVersion(gitVersion), java.time.Clock.systemUTC()).start();
+        if (!sims.awaitRegistered(Duration.ofSeconds(60))) {
+            System.err.println("kube4j agent: simulated nodes did not all register within 60s");
+        }
+        System.out.println("simulated nodes " + nodeNamePrefix + "0.." + nodeNamePrefix + (count - 1) + " joined "
+                + credentials.serverUrl());
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sims.close();
+            client.close();
             stopped.countDown();
         }, "kube4j-agent-shutdown"));
         stopped.await();

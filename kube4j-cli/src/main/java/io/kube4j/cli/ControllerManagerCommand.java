@@ -2,6 +2,7 @@ package io.kube4j.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.controllers.ControllerManager;
+import io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions;
 import io.kube4j.node.NodeOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +32,8 @@ final class ControllerManagerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KubernetesClient client = KubeconfigClient.from(kubeconfig);
-        ControllerManager manager = Controllers.manager(client, clusterCidr, leaderElect).start();
+        ControllerManager manager = Controllers.manager(client, clusterCidr, leaderElect,
+                NodeLifecycleOptions.defaults()).start();
         System.out.println("kube4j controller-manager running against " + client.getMasterUrl());
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -6,6 +6,8 @@ import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerManager;
 import io.kube4j.controllers.deployment.DeploymentController;
 import io.kube4j.controllers.nodeipam.NodeIpamController;
+import io.kube4j.controllers.nodelifecycle.NodeLifecycleController;
+import io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions;
 
 import java.time.Clock;
 import java.util.List;
@@ -17,10 +19,12 @@ final class Controllers {
     private Controllers() {
     }
 
-    static ControllerManager manager(KubernetesClient client, String clusterCidr, boolean leaderElect) {
+    static ControllerManager manager(KubernetesClient client, String clusterCidr, boolean leaderElect,
+                                     NodeLifecycleOptions nodeLifecycle) {
         String host = NodeFlags.hostName();
         List<Function<ControllerContext, Controller>> all = List.of(
                 ctx -> new NodeIpamController(ctx, clusterCidr, 24),
+                ctx -> new NodeLifecycleController(ctx, nodeLifecycle),
                 DeploymentController::new);
         ControllerManager.Election election = leaderElect
                 ? ControllerManager.Election.defaults(host + "_" + UUID.randomUUID())

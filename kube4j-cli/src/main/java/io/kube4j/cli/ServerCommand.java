@@ -56,6 +56,26 @@ final class ServerCommand implements Callable<Integer> {
     @CommandLine.Mixin
     NodeFlags node = new NodeFlags();
 
+    @Option(names = "--simulated-node-heartbeat", defaultValue = "10s", converter = GoDurationConverter.class,
+            description = "How often simulated nodes renew their Lease (default: ${DEFAULT-VALUE}).")
+    java.time.Duration simulatedNodeHeartbeat;
+
+    @Option(names = "--simulated-nodes", defaultValue = "0",
+            description = "Also run this many simulated nodes (sim-0, sim-1, ...): no containers, pods report Running.")
+    int simulatedNodes;
+
+    @Option(names = "--node-monitor-grace-period", defaultValue = "40s", converter = GoDurationConverter.class,
+            description = "How long a node may go without heartbeats before it is marked Unknown (default: ${DEFAULT-VALUE}).")
+    java.time.Duration nodeMonitorGracePeriod;
+
+    @Option(names = "--node-startup-grace-period", defaultValue = "1m", converter = GoDurationConverter.class,
+            description = "The same for a node that never posted its status (default: ${DEFAULT-VALUE}).")
+    java.time.Duration nodeStartupGracePeriod;
+
+    @Option(names = "--node-monitor-period", defaultValue = "5s", converter = GoDurationConverter.class,
+            description = "How often the node lifecycle controller looks at every node (default: ${DEFAULT-VALUE}).")
+    java.time.Duration nodeMonitorPeriod;
+
     /** A client config for the in-process controllers: the admin certificate (EC keys need the algorithm named). */
     static io.fabric8.kubernetes.client.Config adminConfig(String url, ApiServer server) {
         java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
@@ -86,7 +106,19 @@ final class ServerCommand implements Callable<Integer> {
         System.out.println("node join token written to " + dataDir.resolve("node-token").toAbsolutePath());
         KubernetesClient controllerClient = new KubernetesClientBuilder().withConfig(adminConfig(url, server)).build();
         ControllerManager ipam = disableControllers ? null : Controllers.manager(controllerClient, node.clusterCidr,
-                leaderElect).start();
+                leaderElect, new io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions(nodeMonitorGracePeriod,
+                        nodeStartupGracePeriod, nodeMonitorPeriod)).start();
+        io.kube4j.node.simulated.SimulatedNodes sims = null;
+        if (simulatedNodes > 0) {
+            sims = new io.kube4j.node.simulated.SimulatedNodes(controllerClient,
+                    io.kube4j.node.simulated.SimulatedNodeOptions.defaults("sim-", simulatedNodes)
+                            .withHeartbeat(simulatedNodeHeartbeat, java.time.Duration.ofMinutes(1))
+                            .withKubeletVersion(ApiServer.GIT_VERSION), java.time.Clock.systemUTC()).start();
+            if (!sims.awaitRegistered(java.time.Duration.ofSeconds(60))) {
+                System.err.println("kube4j: simulated nodes did not all register within 60s");
+            }
+            System.out.println("simulated nodes sim-0..sim-" + (simulatedNodes - 1) + " running");
+        }
         NodeAgent agent = null;
         if (!disableNode) {
             // the server's own node is a control-plane node, as k3s labels its servers
@@ -101,6 +133,9 @@ final class ServerCommand implements Callable<Integer> {
                 agent = NodeAgent.start(nodeOptions, new NodeCredentials(url, pki.caPem(), client.certPem(),
                         client.keyPem(), serving.certPem(), serving.keyPem()));
             } catch (Exception e) {
+                if (sims != null) {
+                    sims.close();
+                }
                 if (ipam != null) {
                     ipam.close();
                 }
@@ -114,9 +149,13 @@ final class ServerCommand implements Callable<Integer> {
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         NodeAgent runningAgent = agent;
+        io.kube4j.node.simulated.SimulatedNodes runningSims = sims;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (runningAgent != null) {
                 runningAgent.close();
+            }
+            if (runningSims != null) {
+                runningSims.close();
             }
             if (ipam != null) {
                 ipam.close();

@@ -44,8 +44,10 @@ public final class Kube4jServer implements AutoCloseable {
     private volatile Process process;
     private final Thread exitHook;
     private final NodeLock nodeLock;
+    private final List<String> extraArgs;
 
-    private Kube4jServer(Path dataDir, int port, Path log, Process process, NodeLock nodeLock) {
+    private Kube4jServer(Path dataDir, int port, Path log, Process process, NodeLock nodeLock, List<String> extraArgs) {
+        this.extraArgs = extraArgs;
         this.dataDir = dataDir;
         this.port = port;
         this.log = log;
@@ -68,11 +70,19 @@ public final class Kube4jServer implements AutoCloseable {
      * machine-wide lock that the server holds until it is closed and its pods and network are cleaned up.
      */
     public static Kube4jServer startFresh(String name, boolean withNode) throws IOException {
+        return startFresh(name, withNode, new String[0]);
+    }
+
+    /**
+     * As {@link #startFresh(String, boolean)}, with more {@code kube4j server} flags, e.g.
+     * {@code "--simulated-nodes", "3"}; they are kept for {@link #restartInPlace()}.
+     */
+    public static Kube4jServer startFresh(String name, boolean withNode, String... extraArgs) throws IOException {
         Path dir = Files.createTempDirectory(workDir(), name + "-");
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return start(dir.resolve("data"), freePort(), withNode);
+                return start(dir.resolve("data"), freePort(), withNode, List.of(extraArgs));
             } catch (PortTakenException e) {
                 last = e; // another process grabbed the port between our probe and the server's bind
             }
@@ -87,11 +97,17 @@ public final class Kube4jServer implements AutoCloseable {
 
     /** Starts a server on {@code dataDir} and {@code port}; returns once it is ready (and its node registered). */
     public static Kube4jServer start(Path dataDir, int port, boolean withNode) throws IOException {
+        return start(dataDir, port, withNode, List.of());
+    }
+
+    private static Kube4jServer start(Path dataDir, int port, boolean withNode, List<String> extraArgs)
+            throws IOException {
         Files.createDirectories(dataDir);
         NodeLock lock = withNode ? NodeLock.acquire() : null;
         Path log = dataDir.resolveSibling("server.log");
         long logOffset = Files.exists(log) ? Files.size(log) : 0;
-        Kube4jServer server = new Kube4jServer(dataDir, port, log, launch(dataDir, port, withNode, log), lock);
+        Kube4jServer server = new Kube4jServer(dataDir, port, log, launch(dataDir, port, withNode, log, extraArgs), lock,
+                extraArgs);
         try {
             server.awaitStarted(logOffset);
         } catch (IOException | RuntimeException e) {
@@ -101,7 +117,8 @@ public final class Kube4jServer implements AutoCloseable {
         return server;
     }
 
-    private static Process launch(Path dataDir, int port, boolean withNode, Path log) throws IOException {
+    private static Process launch(Path dataDir, int port, boolean withNode, Path log, List<String> extraArgs)
+            throws IOException {
         Path jar = serverJar();
         String javaBinary = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java binary runs the tests"));
@@ -115,6 +132,7 @@ public final class Kube4jServer implements AutoCloseable {
         } else {
             command.add("--disable-node");
         }
+        command.addAll(extraArgs);
         Files.writeString(log, "=== " + Instant.now() + " " + String.join(" ", command) + System.lineSeparator(),
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -155,7 +173,7 @@ public final class Kube4jServer implements AutoCloseable {
             stopProcess(process);
         }
         long logOffset = Files.size(log);
-        process = launch(dataDir, port, nodeLock != null, log);
+        process = launch(dataDir, port, nodeLock != null, log, extraArgs);
         awaitStarted(logOffset);
     }
 
@@ -164,7 +182,7 @@ public final class Kube4jServer implements AutoCloseable {
         if (process.isAlive()) {
             throw new IllegalStateException("server pid " + pid() + " is still running");
         }
-        return start(dataDir, port, false);
+        return start(dataDir, port, false, extraArgs);
     }
 
     public int port() {
