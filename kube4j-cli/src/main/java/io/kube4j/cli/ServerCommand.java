@@ -49,8 +49,12 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-controllers", description = "Run no controller manager in this process.")
     boolean disableControllers;
 
+    @Option(names = "--disable-scheduler", description = "Run no scheduler in this process.")
+    boolean disableScheduler;
+
     @Option(names = "--leader-elect", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Run the controllers only while this process holds the kube-system Lease (default: true).")
+            description = "Run the controllers and the scheduler only while this process holds their kube-system"
+                    + " Leases (default: true).")
     boolean leaderElect;
 
     @CommandLine.Mixin
@@ -87,6 +91,8 @@ final class ServerCommand implements Callable<Integer> {
         KubernetesClient controllerClient = new KubernetesClientBuilder().withConfig(adminConfig(url, server)).build();
         ControllerManager ipam = disableControllers ? null : Controllers.manager(controllerClient, node.clusterCidr,
                 leaderElect).start();
+        SchedulerComponent scheduler = disableScheduler ? null
+                : SchedulerComponent.start(adminConfig(url, server), leaderElect);
         NodeAgent agent = null;
         if (!disableNode) {
             // the server's own node is a control-plane node, as k3s labels its servers
@@ -104,6 +110,9 @@ final class ServerCommand implements Callable<Integer> {
                 if (ipam != null) {
                     ipam.close();
                 }
+                if (scheduler != null) {
+                    scheduler.close();
+                }
                 controllerClient.close();
                 server.close();
                 System.err.println("kube4j: the node did not start: " + e.getMessage());
@@ -120,6 +129,9 @@ final class ServerCommand implements Callable<Integer> {
             }
             if (ipam != null) {
                 ipam.close();
+            }
+            if (scheduler != null) {
+                scheduler.close();
             }
             controllerClient.close();
             server.close();
