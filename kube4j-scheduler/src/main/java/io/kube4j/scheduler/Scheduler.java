@@ -143,6 +143,12 @@ public final class Scheduler implements AutoCloseable {
         });
     }
 
+    /** The algorithm alone on a fresh snapshot, without assuming or binding (for tests). */
+    ScheduleResult schedule(PodInfo pod) {
+        cache.updateSnapshot(snapshot);
+        return schedulePod(new CycleState(), pod);
+    }
+
     /** Filters and scores the snapshot's nodes (upstream's schedulePod); no side effects beyond the state. */
     ScheduleResult schedulePod(CycleState state, PodInfo pod) {
         List<NodeInfo> nodes = snapshot.nodes();
