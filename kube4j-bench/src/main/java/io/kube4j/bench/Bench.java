@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class Bench {
     private static final List<Benchmark> ALL = List.of(new ColdStartBench(), new IdleRssBench(), new PodCreateBench(),
-            new ListTableBench(), new WatchLatencyBench(), new NodePodStartupBench());
+            new ListTableBench(), new WatchLatencyBench(), new NodePodStartupBench(), new SchedulerBench());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Bench() {

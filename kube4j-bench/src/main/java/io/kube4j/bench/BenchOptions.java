@@ -30,20 +30,22 @@ import java.util.Map;
  * @param storage       storage backend of the server ({@code embedded} or {@code memory})
  * @param jfr           record a JFR profile of every server process into {@code outDir/jfr}
  * @param nodePods      node-pods: pods created at once on the real node
+ * @param schedNodes    scheduler: fake nodes (API objects only)
+ * @param schedPods     scheduler: pending pods to bind
  * @param cds           give the server a class-data archive ({@code outDir/kube4j.jsa}, created on the first
  *                      start), as {@code ./kube4j} does with its own archive
  */
 record BenchOptions(List<String> names, Path serverJar, Path java, List<String> serverJvmOpts, Path outDir,
                     int runs, int idleSeconds, int pods, int warmupPods, int clients, int listIterations,
                     int listWarmups, int watchers, int writes, int watchWarmupWrites, int writeIntervalMillis,
-                    String storage, boolean jfr, boolean cds, int nodePods) {
+                    String storage, boolean jfr, boolean cds, int nodePods, int schedNodes, int schedPods) {
 
     /** The JVM flags {@code ./kube4j} uses unless KUBE4J_JAVA_OPTS overrides them. */
     static final String LAUNCHER_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25";
 
     static final String USAGE = """
             usage: kube4j-bench/run [benchmark...] [--option=value...]
-              benchmarks: cold-start idle-rss pod-create list-table watch-latency node-pods (default: all)
+              benchmarks: cold-start idle-rss pod-create list-table watch-latency node-pods scheduler (default: all)
               --jar=PATH            server jar (default: kube4j-cli/target/kube4j-all.jar)
               --java=PATH           java that runs the server (default: the bench's own java)
               --server-jvm-opts=S   server JVM flags (default: $KUBE4J_JAVA_OPTS or "%s")
@@ -59,6 +61,8 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
               --watch-warmup-writes=50  unmeasured writes before the measured ones
               --write-interval-ms=10  minimum time between two writes' start
               --node-pods=50        node-pods: pods started at once on the real node (root)
+              --sched-nodes=1000    scheduler: fake Node objects (no kubelet)
+              --sched-pods=10000    scheduler: pending pods created at once
               --storage=embedded    server storage backend (embedded or memory)
               --cds=true            class-data archive OUT/kube4j.jsa like ./kube4j (--cds=false: none)
               --jfr                 record a JFR profile of each server process into OUT/jfr
@@ -88,11 +92,12 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 intOpt(opts, "watch-warmup-writes", 50),
                 intOpt(opts, "write-interval-ms", 10), opts.getOrDefault("storage", "embedded"),
                 Boolean.parseBoolean(opts.getOrDefault("jfr", "false")),
-                Boolean.parseBoolean(opts.getOrDefault("cds", "true")), intOpt(opts, "node-pods", 50));
+                Boolean.parseBoolean(opts.getOrDefault("cds", "true")), intOpt(opts, "node-pods", 50),
+                intOpt(opts, "sched-nodes", 1000), intOpt(opts, "sched-pods", 10_000));
         opts.keySet().removeAll(List.of("jar", "java", "server-jvm-opts", "out", "runs", "idle-seconds", "pods",
                 "warmup-pods", "clients", "list-iterations", "list-warmups", "watchers", "writes", "watch-warmup-writes",
                 "write-interval-ms",
-                "storage", "jfr", "cds", "node-pods", "help"));
+                "storage", "jfr", "cds", "node-pods", "sched-nodes", "sched-pods", "help"));
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): " + opts.keySet());
         }

@@ -49,8 +49,12 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-controllers", description = "Run no controller manager in this process.")
     boolean disableControllers;
 
+    @Option(names = "--disable-scheduler", description = "Run no scheduler in this process.")
+    boolean disableScheduler;
+
     @Option(names = "--leader-elect", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Run the controllers only while this process holds the kube-system Lease (default: true).")
+            description = "Run the controllers and the scheduler only while this process holds their kube-system"
+                    + " Leases (default: true).")
     boolean leaderElect;
 
     @CommandLine.Mixin
@@ -119,6 +123,8 @@ final class ServerCommand implements Callable<Integer> {
             }
             System.out.println("simulated nodes sim-0..sim-" + (simulatedNodes - 1) + " running");
         }
+        SchedulerComponent scheduler = disableScheduler ? null
+                : SchedulerComponent.start(adminConfig(url, server), leaderElect);
         NodeAgent agent = null;
         if (!disableNode) {
             // the server's own node is a control-plane node, as k3s labels its servers
@@ -138,6 +144,9 @@ final class ServerCommand implements Callable<Integer> {
                 }
                 if (ipam != null) {
                     ipam.close();
+                }
+                if (scheduler != null) {
+                    scheduler.close();
                 }
                 controllerClient.close();
                 server.close();
@@ -159,6 +168,9 @@ final class ServerCommand implements Callable<Integer> {
             }
             if (ipam != null) {
                 ipam.close();
+            }
+            if (scheduler != null) {
+                scheduler.close();
             }
             controllerClient.close();
             server.close();

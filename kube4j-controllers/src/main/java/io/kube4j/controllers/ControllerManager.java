@@ -1,17 +1,13 @@
 package io.kube4j.controllers;
 
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.kube4j.client.leaderelection.LeaderElection;
+import io.kube4j.client.leaderelection.LeaderElectionConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -33,6 +29,10 @@ public final class ControllerManager implements AutoCloseable {
         public static Election disabled() {
             return new Election(false, "", Duration.ZERO, Duration.ZERO, Duration.ZERO);
         }
+
+        LeaderElectionConfig config() {
+            return new LeaderElectionConfig(enabled, identity, leaseDuration, renewDeadline, retryPeriod);
+        }
     }
 
     private final java.util.function.Supplier<ControllerContext> contexts;
@@ -41,7 +41,7 @@ public final class ControllerManager implements AutoCloseable {
     private final String leaseName;
     private ControllerContext ctx;
     private final List<Controller> running = new ArrayList<>();
-    private CompletableFuture<?> elector;
+    private LeaderElection elector;
 
     public ControllerManager(java.util.function.Supplier<ControllerContext> contexts,
                              List<Function<ControllerContext, Controller>> factories, Election election) {
@@ -58,22 +58,8 @@ public final class ControllerManager implements AutoCloseable {
     }
 
     public ControllerManager start() {
-        if (!election.enabled()) {
-            runControllers();
-            return this;
-        }
-        ControllerContext electionCtx = contexts.get();
-        LeaderElector le = new LeaderElector(electionCtx.client(), new LeaderElectionConfigBuilder()
-                .withName(leaseName)
-                .withLock(new LeaseLock("kube-system", leaseName, election.identity()))
-                .withLeaseDuration(election.leaseDuration())
-                .withRenewDeadline(election.renewDeadline())
-                .withRetryPeriod(election.retryPeriod())
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(this::runControllers, this::stopControllers,
-                        leader -> LOG.info("{} leader is {}", leaseName, leader)))
-                .build(), Executors.newVirtualThreadPerTaskExecutor());
-        elector = le.start();
+        elector = LeaderElection.start(election.enabled() ? contexts.get().client() : null, leaseName,
+                election.config(), this::runControllers, this::stopControllers);
         return this;
     }
 
@@ -111,7 +97,7 @@ public final class ControllerManager implements AutoCloseable {
     @Override
     public void close() {
         if (elector != null) {
-            elector.cancel(true);
+            elector.close();
         }
         stopControllers();
     }

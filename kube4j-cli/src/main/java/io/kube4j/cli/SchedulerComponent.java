@@ -1,0 +1,35 @@
+package io.kube4j.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kube4j.client.leaderelection.LeaderElectionConfig;
+import io.kube4j.scheduler.SchedulerOptions;
+import io.kube4j.scheduler.SchedulerServer;
+
+import java.util.UUID;
+
+/** The scheduler as the server runs it: its own client (its own connections), under the kube-scheduler Lease. */
+final class SchedulerComponent implements AutoCloseable {
+    private final KubernetesClient client;
+    private final SchedulerServer scheduler;
+
+    private SchedulerComponent(KubernetesClient client, SchedulerServer scheduler) {
+        this.client = client;
+        this.scheduler = scheduler;
+    }
+
+    static SchedulerComponent start(Config config, boolean leaderElect) {
+        String host = NodeFlags.hostName();
+        LeaderElectionConfig election = leaderElect ? LeaderElectionConfig.defaults(host + "_" + UUID.randomUUID())
+                : LeaderElectionConfig.disabled();
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        return new SchedulerComponent(client, new SchedulerServer(client, SchedulerOptions.defaults(election, host)).start());
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+        client.close();
+    }
+}
