@@ -4,7 +4,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerManager;
+import io.kube4j.controllers.garbagecollector.GarbageCollector;
 import io.kube4j.controllers.nodeipam.NodeIpamController;
+import io.kube4j.controllers.podgc.PodGcController;
+import io.kube4j.controllers.podgc.PodGcOptions;
+import io.kube4j.controllers.replicaset.ReplicaSetController;
+import io.kube4j.controllers.serviceaccount.ServiceAccountsController;
 
 import java.time.Clock;
 import java.util.List;
@@ -16,10 +21,16 @@ final class Controllers {
     private Controllers() {
     }
 
-    static ControllerManager manager(KubernetesClient client, String clusterCidr, boolean leaderElect) {
+    static ControllerManager manager(KubernetesClient client, String clusterCidr, boolean leaderElect,
+                                     int terminatedPodGcThreshold) {
         String host = NodeFlags.hostName();
         List<Function<ControllerContext, Controller>> all = List.of(
-                ctx -> new NodeIpamController(ctx, clusterCidr, 24));
+                ctx -> new NodeIpamController(ctx, clusterCidr, 24),
+                ReplicaSetController::replicaSets,
+                ReplicaSetController::replicationControllers,
+                GarbageCollector::new,
+                ServiceAccountsController::new,
+                ctx -> new PodGcController(ctx, PodGcOptions.withThreshold(terminatedPodGcThreshold)));
         ControllerManager.Election election = leaderElect
                 ? ControllerManager.Election.defaults(host + "_" + UUID.randomUUID())
                 : ControllerManager.Election.disabled();

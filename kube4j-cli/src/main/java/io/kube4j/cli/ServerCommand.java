@@ -53,6 +53,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "Run the controllers only while this process holds the kube-system Lease (default: true).")
     boolean leaderElect;
 
+    @Option(names = "--terminated-pod-gc-threshold", defaultValue = "12500",
+            description = "Terminated pods kept before the pod garbage collector deletes the oldest; 0 keeps all "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int terminatedPodGcThreshold;
+
     @CommandLine.Mixin
     NodeFlags node = new NodeFlags();
 
@@ -86,7 +91,7 @@ final class ServerCommand implements Callable<Integer> {
         System.out.println("node join token written to " + dataDir.resolve("node-token").toAbsolutePath());
         KubernetesClient controllerClient = new KubernetesClientBuilder().withConfig(adminConfig(url, server)).build();
         ControllerManager ipam = disableControllers ? null : Controllers.manager(controllerClient, node.clusterCidr,
-                leaderElect).start();
+                leaderElect, terminatedPodGcThreshold).start();
         NodeAgent agent = null;
         if (!disableNode) {
             // the server's own node is a control-plane node, as k3s labels its servers
