@@ -63,13 +63,13 @@ public final class PodGcController extends Controller {
             List<Pod> all = pods.getStore().list();
             for (Pod p : PodGcFunctions.terminatedOverThreshold(all, options.terminatedPodThreshold())) {
                 LOG.info("podgc deleting terminated pod {}/{}", p.getMetadata().getNamespace(), p.getMetadata().getName());
-                delete(p, null);
+                delete(p);
             }
             gcOrphaned(all);
             for (Pod p : PodGcFunctions.unscheduledTerminating(all)) {
                 LOG.info("podgc force-deleting unscheduled terminating pod {}/{}", p.getMetadata().getNamespace(),
                         p.getMetadata().getName());
-                delete(p, 0L);
+                delete(p);
             }
         } finally {
             queue.addAfter(KEY, options.period());
@@ -100,7 +100,7 @@ public final class PodGcController extends Controller {
                     LOG.info("podgc deleting pod {}/{} of missing node {}", p.getMetadata().getNamespace(),
                             p.getMetadata().getName(), node);
                     markFailed(p, now);
-                    delete(p, 0L);
+                    delete(p);
                 }
             }
         }
@@ -120,14 +120,11 @@ public final class PodGcController extends Controller {
         }
     }
 
-    private void delete(Pod p, Long grace) {
+    /** Pod GC always force-deletes (grace 0), as upstream: no kubelet is left to finish these pods. */
+    private void delete(Pod p) {
         try {
-            var r = ctx.client().pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName());
-            if (grace == null) {
-                r.delete();
-            } else {
-                r.withGracePeriod(grace).delete();
-            }
+            ctx.client().pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
+                    .withGracePeriod(0).delete();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 LOG.warn("podgc could not delete pod {}/{}: {}", p.getMetadata().getNamespace(),

@@ -430,6 +430,10 @@ public final class ReplicaSetController<T extends HasMetadata> extends Controlle
             events.normal(obj, null, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
             return created;
         } catch (KubernetesClientException e) {
+            if (namespaceTerminating(e)) {
+                // the namespace controller is removing everything: nothing to report, nothing to retry
+                return null;
+            }
             events.warning(obj, null, "FailedCreate", "Error creating: " + message(e));
             throw e;
         }
@@ -521,6 +525,13 @@ public final class ReplicaSetController<T extends HasMetadata> extends Controlle
             return k.getStatus().getMessage();
         }
         return e.getMessage();
+    }
+
+    /** Upstream's NamespaceTerminatingCause on a 403. */
+    static boolean namespaceTerminating(KubernetesClientException e) {
+        return e.getCode() == 403 && e.getStatus() != null && e.getStatus().getDetails() != null
+                && e.getStatus().getDetails().getCauses() != null && e.getStatus().getDetails().getCauses().stream()
+                .anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
     }
 
     static OwnerReference controllerRef(HasMetadata obj) {
