@@ -44,6 +44,7 @@ public final class GarbageCollector extends Controller {
     static final String ORPHAN = "orphan";
     static final String FOREGROUND = "foregroundDeletion";
     private static final String BY_UID = "uid";
+    private static final int GUARDED_ATTEMPTS = 5;
     private static final String BY_OWNER = "owner";
     /** Upstream's ignored resources: events would only churn the graph. */
     private static final Set<String> IGNORED = Set.of("/events", "events.k8s.io/events");
@@ -336,49 +337,67 @@ public final class GarbageCollector extends Controller {
     /** Removes the references with these uids, on the live object (guarded by its resourceVersion). */
     private void removeOwnerRefs(Monitor m, String namespace, String name, Set<String> uids) {
         Resource<GenericKubernetesResource> r = resource(m, namespace, name);
-        GenericKubernetesResource live = r.get();
-        if (live == null) {
-            return;
-        }
-        List<Map<String, Object>> kept = new ArrayList<>();
-        boolean found = false;
-        for (OwnerReference ref : ownerRefs(live.getMetadata())) {
-            if (uids.contains(ref.getUid())) {
-                found = true;
-            } else {
-                kept.add(refMap(ref));
+        for (int attempt = 0; attempt < GUARDED_ATTEMPTS; attempt++) {
+            GenericKubernetesResource live = r.get();
+            if (live == null) {
+                return;
+            }
+            List<Map<String, Object>> kept = new ArrayList<>();
+            boolean found = false;
+            for (OwnerReference ref : ownerRefs(live.getMetadata())) {
+                if (uids.contains(ref.getUid())) {
+                    found = true;
+                } else {
+                    kept.add(refMap(ref));
+                }
+            }
+            if (!found) {
+                return;
+            }
+            String op = kept.isEmpty() ? "{\"op\":\"remove\",\"path\":\"/metadata/ownerReferences\"}"
+                    : "{\"op\":\"replace\",\"path\":\"/metadata/ownerReferences\",\"value\":" + json(kept) + "}";
+            if (patchGuarded(r, live, op)) {
+                return;
             }
         }
-        if (!found) {
-            return;
-        }
-        String op = kept.isEmpty() ? "{\"op\":\"remove\",\"path\":\"/metadata/ownerReferences\"}"
-                : "{\"op\":\"replace\",\"path\":\"/metadata/ownerReferences\",\"value\":" + json(kept) + "}";
-        patchGuarded(r, live, op);
+        throw new IllegalStateException("owner references of " + m.id() + " " + namespace + "/" + name
+                + " kept changing");
     }
 
     private void removeFinalizer(Monitor m, GenericKubernetesResource cached, String finalizer) {
         Resource<GenericKubernetesResource> r = resource(m, cached.getMetadata().getNamespace(),
                 cached.getMetadata().getName());
-        GenericKubernetesResource live = r.get();
-        if (live == null || !Objects.equals(live.getMetadata().getUid(), cached.getMetadata().getUid())
-                || !hasFinalizer(live.getMetadata(), finalizer)) {
-            return;
+        for (int attempt = 0; attempt < GUARDED_ATTEMPTS; attempt++) {
+            GenericKubernetesResource live = r.get();
+            if (live == null || !Objects.equals(live.getMetadata().getUid(), cached.getMetadata().getUid())
+                    || !hasFinalizer(live.getMetadata(), finalizer)) {
+                return;
+            }
+            List<String> kept = new ArrayList<>(live.getMetadata().getFinalizers());
+            kept.remove(finalizer);
+            if (patchGuarded(r, live, "{\"op\":\"replace\",\"path\":\"/metadata/finalizers\",\"value\":"
+                    + json(kept) + "}")) {
+                return;
+            }
         }
-        List<String> kept = new ArrayList<>(live.getMetadata().getFinalizers());
-        kept.remove(finalizer);
-        patchGuarded(r, live, "{\"op\":\"replace\",\"path\":\"/metadata/finalizers\",\"value\":" + json(kept) + "}");
+        throw new IllegalStateException("finalizers of " + key(m, cached) + " kept changing");
     }
 
-    private void patchGuarded(Resource<GenericKubernetesResource> r, GenericKubernetesResource live, String op) {
+    /** Applies the operation if the object is still at the version read; false when it changed meanwhile. */
+    private boolean patchGuarded(Resource<GenericKubernetesResource> r, GenericKubernetesResource live, String op) {
         String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
                 + live.getMetadata().getResourceVersion() + "\"}," + op + "]";
         try {
             r.patch(PatchContext.of(PatchType.JSON), patch);
+            return true;
         } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
+            if (e.getCode() == 404) {
+                return true;
             }
+            if (e.getCode() == 409 || e.getCode() == 422) {
+                return false;
+            }
+            throw e;
         }
     }
 
