@@ -33,7 +33,7 @@ final class ControllerManagerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KubernetesClient client = KubeconfigClient.from(kubeconfig);
         ControllerManager manager = Controllers.manager(client, clusterCidr, leaderElect,
-                NodeLifecycleOptions.defaults()).start();
+                NodeLifecycleOptions.defaults(), 12500).start();
         System.out.println("kube4j controller-manager running against " + client.getMasterUrl());
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

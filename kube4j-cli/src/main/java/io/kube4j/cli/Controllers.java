@@ -5,9 +5,14 @@ import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerManager;
 import io.kube4j.controllers.deployment.DeploymentController;
+import io.kube4j.controllers.garbagecollector.GarbageCollector;
 import io.kube4j.controllers.nodeipam.NodeIpamController;
 import io.kube4j.controllers.nodelifecycle.NodeLifecycleController;
 import io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions;
+import io.kube4j.controllers.podgc.PodGcController;
+import io.kube4j.controllers.podgc.PodGcOptions;
+import io.kube4j.controllers.replicaset.ReplicaSetController;
+import io.kube4j.controllers.serviceaccount.ServiceAccountsController;
 
 import java.time.Clock;
 import java.util.List;
@@ -20,12 +25,17 @@ final class Controllers {
     }
 
     static ControllerManager manager(KubernetesClient client, String clusterCidr, boolean leaderElect,
-                                     NodeLifecycleOptions nodeLifecycle) {
+                                     NodeLifecycleOptions nodeLifecycle, int terminatedPodGcThreshold) {
         String host = NodeFlags.hostName();
         List<Function<ControllerContext, Controller>> all = List.of(
                 ctx -> new NodeIpamController(ctx, clusterCidr, 24),
                 ctx -> new NodeLifecycleController(ctx, nodeLifecycle),
-                DeploymentController::new);
+                ReplicaSetController::replicaSets,
+                ReplicaSetController::replicationControllers,
+                DeploymentController::new,
+                GarbageCollector::new,
+                ServiceAccountsController::new,
+                ctx -> new PodGcController(ctx, PodGcOptions.withThreshold(terminatedPodGcThreshold)));
         ControllerManager.Election election = leaderElect
                 ? ControllerManager.Election.defaults(host + "_" + UUID.randomUUID())
                 : ControllerManager.Election.disabled();

@@ -57,6 +57,11 @@ final class ServerCommand implements Callable<Integer> {
                     + " Leases (default: true).")
     boolean leaderElect;
 
+    @Option(names = "--terminated-pod-gc-threshold", defaultValue = "12500",
+            description = "Terminated pods kept before the pod garbage collector deletes the oldest; 0 keeps all "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int terminatedPodGcThreshold;
+
     @CommandLine.Mixin
     NodeFlags node = new NodeFlags();
 
@@ -111,7 +116,7 @@ final class ServerCommand implements Callable<Integer> {
         KubernetesClient controllerClient = new KubernetesClientBuilder().withConfig(adminConfig(url, server)).build();
         ControllerManager ipam = disableControllers ? null : Controllers.manager(controllerClient, node.clusterCidr,
                 leaderElect, new io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions(nodeMonitorGracePeriod,
-                        nodeStartupGracePeriod, nodeMonitorPeriod)).start();
+                        nodeStartupGracePeriod, nodeMonitorPeriod), terminatedPodGcThreshold).start();
         io.kube4j.node.simulated.SimulatedNodes sims = null;
         if (simulatedNodes > 0) {
             sims = new io.kube4j.node.simulated.SimulatedNodes(controllerClient,

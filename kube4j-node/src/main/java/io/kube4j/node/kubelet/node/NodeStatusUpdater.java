@@ -53,6 +53,7 @@ public final class NodeStatusUpdater implements AutoCloseable {
     private volatile String podCidr;
     private NodeStatus lastReported;
     private Instant lastReportTime = Instant.EPOCH;
+    static final int STATUS_UPDATE_RETRIES = 5;
 
     public NodeStatusUpdater(KubernetesClient client, PodRuntime runtime, Identity id, Clock clock) {
         this.client = client;
@@ -158,7 +159,21 @@ public final class NodeStatusUpdater implements AutoCloseable {
                 + "\",\"holderIdentity\":\"" + id.nodeName() + "\",\"leaseDurationSeconds\":" + LEASE_SECONDS + "}}");
     }
 
+    /** As upstream's nodeStatusUpdateRetry: a write that lost a race with a controller (409) is tried again. */
     void reportStatus(boolean force) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                tryReportStatus(force);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= STATUS_UPDATE_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void tryReportStatus(boolean force) {
         Node node = client.nodes().withName(id.nodeName()).get();
         if (node == null) {
             register();
