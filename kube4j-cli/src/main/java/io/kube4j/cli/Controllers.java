@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerManager;
+import io.kube4j.controllers.cronjob.CronJobController;
+import io.kube4j.controllers.daemonset.DaemonSetController;
+import io.kube4j.controllers.job.JobController;
 import io.kube4j.controllers.nodeipam.NodeIpamController;
 
 import java.time.Clock;
@@ -19,7 +22,10 @@ final class Controllers {
     static ControllerManager manager(KubernetesClient client, String clusterCidr, boolean leaderElect) {
         String host = NodeFlags.hostName();
         List<Function<ControllerContext, Controller>> all = List.of(
-                ctx -> new NodeIpamController(ctx, clusterCidr, 24));
+                ctx -> new NodeIpamController(ctx, clusterCidr, 24),
+                JobController::new,
+                CronJobController::new,
+                DaemonSetController::new);
         ControllerManager.Election election = leaderElect
                 ? ControllerManager.Election.defaults(host + "_" + UUID.randomUUID())
                 : ControllerManager.Election.disabled();
