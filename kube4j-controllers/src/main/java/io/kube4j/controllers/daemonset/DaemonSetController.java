@@ -173,7 +173,7 @@ public final class DaemonSetController extends Controller {
             ctx.client().apps().daemonSets().inNamespace(ds.getMetadata().getNamespace()).resource(ds).updateStatus();
         }
         int minReady = ds.getSpec().getMinReadySeconds() == null ? 0 : ds.getSpec().getMinReadySeconds();
-        if (minReady > 0 && status.getNumberReady() > status.getNumberAvailable()) {
+        if (minReady > 0 && status.getNumberReady() > (status.getNumberAvailable() == null ? 0 : status.getNumberAvailable())) {
             // look again when the ready pods become available
             queue.addAfter(key, Duration.ofSeconds(minReady));
         }

@@ -115,9 +115,10 @@ public final class DaemonSetStatusFunctions {
         s.setDesiredNumberScheduled(desired);
         s.setCurrentNumberScheduled(current);
         s.setNumberReady(ready);
-        s.setNumberAvailable(available);
-        s.setNumberUnavailable(desired - available);
-        s.setUpdatedNumberScheduled(updated);
+        // omitted when zero, as upstream's omitempty
+        s.setNumberAvailable(available == 0 ? null : available);
+        s.setNumberUnavailable(desired - available == 0 ? null : desired - available);
+        s.setUpdatedNumberScheduled(updated == 0 ? null : updated);
         s.setNumberMisscheduled(misscheduled);
         s.setObservedGeneration(ds.getMetadata().getGeneration());
         s.setCollisionCount(ds.getStatus() == null ? null : ds.getStatus().getCollisionCount());

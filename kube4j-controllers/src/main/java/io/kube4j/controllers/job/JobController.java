@@ -254,7 +254,8 @@ public final class JobController extends Controller {
 
             boolean needsFlush = suspendChanged || activeCount != n(status.getActive())
                     || !Objects.equals(readyCount, status.getReady()) || !Objects.equals(terminating, status.getTerminating());
-            status.setActive(activeCount);
+            // active, succeeded and failed are omitted when zero, as upstream's omitempty; ready and terminating not
+            status.setActive(activeCount == 0 ? null : activeCount);
             status.setReady(readyCount);
             status.setTerminating(terminating);
             track(finishing, needsFlush);
@@ -390,7 +391,7 @@ public final class JobController extends Controller {
                     needsFlush = true;
                 }
                 status.setCompletedIndexes(text);
-                status.setSucceeded(succeededIndexes.size());
+                status.setSucceeded(succeededIndexes.isEmpty() ? null : succeededIndexes.size());
             }
             JobCondition finalCondition = null;
             if (finishing != null) {

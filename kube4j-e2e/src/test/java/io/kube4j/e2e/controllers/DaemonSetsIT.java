@@ -16,7 +16,7 @@ class DaemonSetsIT {
 
     @Test
     void labellingTheNodeAddsThePodAndUnlabellingRemovesIt(TestNamespace ns) {
-        String label = "kube4j-e2e-ds-" + ns.name();
+        String label = "kube4j-e2e-ds-" + Integer.toHexString(ns.name().hashCode());
         NodePods.apply(ns, """
                 apiVersion: apps/v1
                 kind: DaemonSet
