@@ -4,8 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerManager;
+import io.kube4j.controllers.cronjob.CronJobController;
+import io.kube4j.controllers.daemonset.DaemonSetController;
 import io.kube4j.controllers.deployment.DeploymentController;
 import io.kube4j.controllers.garbagecollector.GarbageCollector;
+import io.kube4j.controllers.job.JobController;
 import io.kube4j.controllers.nodeipam.NodeIpamController;
 import io.kube4j.controllers.nodelifecycle.NodeLifecycleController;
 import io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions;
@@ -35,6 +38,9 @@ final class Controllers {
                 DeploymentController::new,
                 GarbageCollector::new,
                 ServiceAccountsController::new,
+                JobController::new,
+                CronJobController::new,
+                DaemonSetController::new,
                 ctx -> new PodGcController(ctx, PodGcOptions.withThreshold(terminatedPodGcThreshold)));
         ControllerManager.Election election = leaderElect
                 ? ControllerManager.Election.defaults(host + "_" + UUID.randomUUID())

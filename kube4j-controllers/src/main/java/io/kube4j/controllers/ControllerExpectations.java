@@ -25,6 +25,7 @@ public final class ControllerExpectations {
 
     private static final class Entry {
         int adds;
+        int anonymousDeletes;
         final Set<String> deletes = new HashSet<>();
         Instant since;
 
@@ -44,7 +45,8 @@ public final class ControllerExpectations {
             return true;
         }
         synchronized (e) {
-            return (e.adds <= 0 && e.deletes.isEmpty()) || !clock.instant().isBefore(e.since.plus(TIMEOUT));
+            return (e.adds <= 0 && e.anonymousDeletes <= 0 && e.deletes.isEmpty())
+                    || !clock.instant().isBefore(e.since.plus(TIMEOUT));
         }
     }
 
@@ -60,6 +62,27 @@ public final class ControllerExpectations {
         Entry e = new Entry(clock.instant());
         e.deletes.addAll(podKeys);
         entries.put(key, e);
+    }
+
+    /**
+     * Before creating {@code adds} and deleting {@code deletes} objects counted, not named (upstream's plain
+     * ControllerExpectations, as the Job and DaemonSet controllers use them); replaces earlier expectations.
+     */
+    public void expect(String key, int adds, int deletes) {
+        Entry e = new Entry(clock.instant());
+        e.adds = adds;
+        e.anonymousDeletes = deletes;
+        entries.put(key, e);
+    }
+
+    /** An informer saw one of the counted deletions, or it failed. */
+    public void deletionObserved(String key) {
+        Entry e = entries.get(key);
+        if (e != null) {
+            synchronized (e) {
+                e.anonymousDeletes--;
+            }
+        }
     }
 
     /** An informer saw a creation for the key, or a creation failed and will never be seen. */

@@ -1,6 +1,5 @@
 package io.kube4j.controllers;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -9,19 +8,25 @@ import io.kube4j.apiserver.server.ApiServerOptions;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 
-/** An in-process API server on memory storage, an admin fabric8 client and a controller manager without election. */
+/**
+ * An in-process API server (memory storage) with a client and a controller manager running the given controllers
+ * against a {@link FakeClock}, for controller integration tests. No kubelet: tests write pod status themselves.
+ */
 public final class InProcessCluster implements AutoCloseable {
     public final ApiServer server;
     public final KubernetesClient client;
+    public final FakeClock clock = new FakeClock(Instant.now());
     public final ControllerManager manager;
 
     public InProcessCluster(Path dir, List<Function<ControllerContext, Controller>> controllers) throws Exception {
-        server = new ApiServer(new ApiServerOptions(dir, "127.0.0.1", 0, "memory", null, null, null)).start();
+        server = new ApiServer(new ApiServerOptions(dir.resolve("server"), "127.0.0.1", 0, "memory", null, null, null))
+                .start();
         Base64.Encoder b64 = Base64.getEncoder();
         var pki = server.pki();
         client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
@@ -30,8 +35,8 @@ public final class InProcessCluster implements AutoCloseable {
                 .withClientCertData(b64.encodeToString(pki.admin().certPem().getBytes(StandardCharsets.UTF_8)))
                 .withClientKeyData(b64.encodeToString(pki.admin().keyPem().getBytes(StandardCharsets.UTF_8)))
                 .withClientKeyAlgo("EC").withNamespace("default").build()).build();
-        manager = new ControllerManager(() -> new ControllerContext(client, Clock.systemUTC(), "test-host"),
-                controllers, ControllerManager.Election.disabled()).start();
+        manager = new ControllerManager(() -> new ControllerContext(client, clock, "test-host"), controllers,
+                ControllerManager.Election.disabled()).start();
     }
 
     public String namespace(String name) {

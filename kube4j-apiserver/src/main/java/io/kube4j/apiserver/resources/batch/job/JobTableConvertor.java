@@ -76,6 +76,9 @@ public final class JobTableConvertor implements TableConvertor {
             return "Suspended";
         } else if (hasCondition(conditions, "FailureTarget")) {
             return "FailureTarget";
+        } else if (hasCondition(conditions, "SuccessCriteriaMet")) {
+            // the Job controller's interim condition while the last pods terminate
+            return "SuccessCriteriaMet";
         }
         return "Running";
     }

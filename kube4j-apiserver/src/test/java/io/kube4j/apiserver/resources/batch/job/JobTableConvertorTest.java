@@ -71,6 +71,10 @@ class JobTableConvertorTest {
                 """).get(1)).isEqualTo("FailureTarget");
         assertThat(cells(tc, """
                 metadata: {name: j}
+                status: {conditions: [{type: SuccessCriteriaMet, status: "True"}]}
+                """).get(1)).isEqualTo("SuccessCriteriaMet");
+        assertThat(cells(tc, """
+                metadata: {name: j}
                 status: {conditions: [{type: Complete, status: "False"}]}
                 """).get(1)).isEqualTo("Running");
     }
