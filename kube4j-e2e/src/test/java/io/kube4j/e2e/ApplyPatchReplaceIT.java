@@ -9,7 +9,7 @@ import java.util.Map;
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
 
 /** Changing objects: kubectl apply (client-side, last-applied annotation), replace and the three patch types. */
-@Kube4jE2E
+@Kube4jE2E(apiOnly = true)
 class ApplyPatchReplaceIT {
     @TempDir
     Path dir;

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
 
 /** kubectl auth whoami and can-i: who the admin kubeconfig is, and what it may do. */
-@Kube4jE2E
+@Kube4jE2E(apiOnly = true)
 class AuthIT {
 
     @Test

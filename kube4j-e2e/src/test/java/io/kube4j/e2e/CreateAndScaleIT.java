@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
 
 /** kubectl's generators ({@code create <kind>}, {@code run}) and {@code scale} on the three replicated kinds. */
-@Kube4jE2E
+@Kube4jE2E(apiOnly = true)
 class CreateAndScaleIT {
 
     @Test

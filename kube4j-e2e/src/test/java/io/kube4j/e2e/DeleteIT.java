@@ -7,7 +7,7 @@ import java.util.Map;
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
 
 /** Chapter 3.8: stopping and removing pods by name, by label selector, all of them, and everything in a namespace. */
-@Kube4jE2E
+@Kube4jE2E(apiOnly = true)
 class DeleteIT {
 
     private static void create(Kubectl k, String name, Map<String, String> labels) {

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
 
 /** kubectl version, api-resources, api-versions and explain: what kubectl learns from discovery and OpenAPI. */
-@Kube4jE2E
+@Kube4jE2E(apiOnly = true)
 class DiscoveryIT {
 
     @Test

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
 
 /** What kubectl prints when things go wrong: the server's Status messages word for word, and client-side parse errors. */
-@Kube4jE2E
+@Kube4jE2E(apiOnly = true)
 class ErrorsIT {
     @TempDir
     Path dir;

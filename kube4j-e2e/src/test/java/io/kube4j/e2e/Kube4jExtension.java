@@ -49,7 +49,8 @@ public final class Kube4jExtension implements BeforeAllCallback, ParameterResolv
         }
         String name = namespaceName(extension);
         NamespaceFixture fixture = extension.getRoot().getStore(STORE)
-                .getOrComputeIfAbsent("namespaces", key -> new NamespaceFixture(server), NamespaceFixture.class);
+                .getOrComputeIfAbsent("namespaces-" + server.port(), key -> new NamespaceFixture(server),
+                        NamespaceFixture.class);
         try {
             fixture.create(name);
         } catch (RuntimeException e) {
@@ -61,9 +62,11 @@ public final class Kube4jExtension implements BeforeAllCallback, ParameterResolv
     }
 
     private static Kube4jServer server(ExtensionContext context) {
-        return context.getRoot().getStore(STORE).getOrComputeIfAbsent("server", key -> {
+        boolean apiOnly = context.getRequiredTestClass().getAnnotation(Kube4jE2E.class) != null
+                && context.getRequiredTestClass().getAnnotation(Kube4jE2E.class).apiOnly();
+        return context.getRoot().getStore(STORE).getOrComputeIfAbsent(apiOnly ? "api-server" : "server", key -> {
             try {
-                return Kube4jServer.startFresh("shared", true);
+                return apiOnly ? Kube4jServer.startFresh("api") : Kube4jServer.startFresh("shared", true);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -59,9 +59,12 @@ public final class Kube4jServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(exitHook);
     }
 
-    /** Starts a server without a node on a fresh data directory under the e2e work directory, on a free port. */
+    /**
+     * Starts a server running the API alone (no node, scheduler or controllers) on a fresh data directory under the
+     * e2e work directory, on a free port.
+     */
     public static Kube4jServer startFresh(String name) throws IOException {
-        return startFresh(name, false);
+        return startFresh(name, false, "--disable-scheduler", "--disable-controllers");
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.Map;
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
 
 /** Chapter 3.3-3.4 and 3.6: labels, label and field selectors, annotations. */
-@Kube4jE2E
+@Kube4jE2E(apiOnly = true)
 class LabelsIT {
 
     private static void create(Kubectl k, String name, Map<String, String> labels) {

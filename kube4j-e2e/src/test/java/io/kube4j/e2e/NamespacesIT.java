@@ -11,7 +11,7 @@ import static io.kube4j.e2e.KubectlResultAssert.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Chapter 3.7: namespaces, switching the current namespace, and deleting a namespace with everything in it. */
-@Kube4jE2E
+@Kube4jE2E(apiOnly = true)
 class NamespacesIT {
     @TempDir
     Path dir;

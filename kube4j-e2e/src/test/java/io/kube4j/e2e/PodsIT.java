@@ -12,7 +12,7 @@ import static io.kube4j.e2e.KubectlResultAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Chapter 3.2: creating pods from YAML and JSON descriptors and reading them back in every output format. */
-@Kube4jE2E
+@Kube4jE2E(apiOnly = true)
 class PodsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();

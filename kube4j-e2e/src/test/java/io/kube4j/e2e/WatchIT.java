@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** {@code kubectl get -w}: a long-running watch that prints a line per change. */
-@Kube4jE2E
+@Kube4jE2E(apiOnly = true)
 class WatchIT {
 
     @Test

@@ -188,6 +188,9 @@ class LogsIT {
                 metadata:
                   name: unbound
                 spec:
+                  # no node has this label, so the scheduler leaves the pod unbound
+                  nodeSelector:
+                    kube4j.io/nowhere: "true"
                   containers:
                   - name: app
                     image: %s
