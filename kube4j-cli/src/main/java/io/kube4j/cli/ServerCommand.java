@@ -113,24 +113,50 @@ final class ServerCommand implements Callable<Integer> {
             System.out.println("kubeconfig written to " + writeKubeconfig.toAbsolutePath());
         }
         System.out.println("node join token written to " + dataDir.resolve("node-token").toAbsolutePath());
+        // every component started, closed in reverse order on SIGTERM or when a later one fails to start
+        java.util.Deque<AutoCloseable> running = new java.util.ArrayDeque<>();
+        running.push(server);
+        try {
+            startComponents(server, url, running);
+        } catch (Exception e) {
+            closeAll(running);
+            System.err.println("kube4j: " + e.getMessage());
+            return 1;
+        }
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            closeAll(running);
+            stopped.countDown();
+        }, "kube4j-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** Starts the controllers, simulated nodes, scheduler and node, as the flags ask, pushing each on {@code running}. */
+    private void startComponents(ApiServer server, String url, java.util.Deque<AutoCloseable> running)
+            throws Exception {
         KubernetesClient controllerClient = new KubernetesClientBuilder().withConfig(adminConfig(url, server)).build();
-        ControllerManager ipam = disableControllers ? null : Controllers.manager(controllerClient, node.clusterCidr,
-                leaderElect, new io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions(nodeMonitorGracePeriod,
-                        nodeStartupGracePeriod, nodeMonitorPeriod), terminatedPodGcThreshold).start();
-        io.kube4j.node.simulated.SimulatedNodes sims = null;
+        running.push(controllerClient);
+        if (!disableControllers) {
+            running.push(Controllers.manager(controllerClient, node.clusterCidr, leaderElect,
+                    new io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions(nodeMonitorGracePeriod,
+                            nodeStartupGracePeriod, nodeMonitorPeriod), terminatedPodGcThreshold).start());
+        }
         if (simulatedNodes > 0) {
-            sims = new io.kube4j.node.simulated.SimulatedNodes(controllerClient,
+            var sims = new io.kube4j.node.simulated.SimulatedNodes(controllerClient,
                     io.kube4j.node.simulated.SimulatedNodeOptions.defaults("sim-", simulatedNodes)
                             .withHeartbeat(simulatedNodeHeartbeat, java.time.Duration.ofMinutes(1))
                             .withKubeletVersion(ApiServer.GIT_VERSION), java.time.Clock.systemUTC()).start();
+            running.push(sims);
             if (!sims.awaitRegistered(java.time.Duration.ofSeconds(60))) {
                 System.err.println("kube4j: simulated nodes did not all register within 60s");
             }
             System.out.println("simulated nodes sim-0..sim-" + (simulatedNodes - 1) + " running");
         }
-        SchedulerComponent scheduler = disableScheduler ? null
-                : SchedulerComponent.start(adminConfig(url, server), leaderElect);
-        NodeAgent agent = null;
+        if (!disableScheduler) {
+            running.push(SchedulerComponent.start(adminConfig(url, server), leaderElect));
+        }
         if (!disableNode) {
             // the server's own node is a control-plane node, as k3s labels its servers
             NodeOptions nodeOptions = node.options(dataDir.resolve("agent"), serviceCidr, ApiServer.GIT_VERSION,
@@ -140,48 +166,25 @@ final class ServerCommand implements Callable<Integer> {
                     "system:node:" + nodeOptions.nodeName(), java.util.List.of("system:nodes"));
             var serving = pki.issueKubeletServing(nodeOptions.nodeName(),
                     java.util.List.of(nodeOptions.nodeIp(), "127.0.0.1"));
+            NodeAgent agent;
             try {
                 agent = NodeAgent.start(nodeOptions, new NodeCredentials(url, pki.caPem(), client.certPem(),
                         client.keyPem(), serving.certPem(), serving.keyPem()));
             } catch (Exception e) {
-                if (sims != null) {
-                    sims.close();
-                }
-                if (ipam != null) {
-                    ipam.close();
-                }
-                if (scheduler != null) {
-                    scheduler.close();
-                }
-                controllerClient.close();
-                server.close();
-                System.err.println("kube4j: the node did not start: " + e.getMessage());
-                return 1;
+                throw new Exception("the node did not start: " + e.getMessage(), e);
             }
+            running.push(agent);
             System.out.println("node " + nodeOptions.nodeName() + " running (" + agent.runtimeEndpoint() + ")");
         }
-        System.out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        NodeAgent runningAgent = agent;
-        io.kube4j.node.simulated.SimulatedNodes runningSims = sims;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (runningAgent != null) {
-                runningAgent.close();
+    }
+
+    private static void closeAll(java.util.Deque<AutoCloseable> running) {
+        while (!running.isEmpty()) {
+            try {
+                running.pop().close();
+            } catch (Exception e) {
+                System.err.println("kube4j: stopping: " + e);
             }
-            if (runningSims != null) {
-                runningSims.close();
-            }
-            if (ipam != null) {
-                ipam.close();
-            }
-            if (scheduler != null) {
-                scheduler.close();
-            }
-            controllerClient.close();
-            server.close();
-            stopped.countDown();
-        }, "kube4j-shutdown"));
-        stopped.await();
-        return 0;
+        }
     }
 }
