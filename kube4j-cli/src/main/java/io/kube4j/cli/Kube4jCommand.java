@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code kube4j} command: {@code kube4j server} starts a cluster. */
 @Command(name = "kube4j", mixinStandardHelpOptions = true, versionProvider = Kube4jCommand.Version.class,
         description = "Kubernetes, written in Java.",
-        subcommands = {ServerCommand.class, AgentCommand.class, ControllerManagerCommand.class, ImagesCommand.class,
+        subcommands = {ServerCommand.class, AgentCommand.class, ControllerManagerCommand.class, SchedulerCommand.class,
+                ImagesCommand.class,
                 KillAllCommand.class, KubeconfigCommand.class})
 public final class Kube4jCommand implements Runnable {
     @CommandLine.Spec
@@ -14,7 +15,7 @@ public final class Kube4jCommand implements Runnable {
 
     public static void main(String[] args) {
         int code = new CommandLine(new Kube4jCommand()).execute(args);
-        if (code != 0 || args.length == 0 || !java.util.Set.of("server", "agent", "controller-manager").contains(args[0])) {
+        if (code != 0 || args.length == 0 || !java.util.Set.of("server", "agent", "controller-manager", "scheduler").contains(args[0])) {
             System.exit(code);
         }
     }

@@ -20,10 +20,14 @@ final class SchedulerComponent implements AutoCloseable {
     }
 
     static SchedulerComponent start(Config config, boolean leaderElect) {
+        return start(new KubernetesClientBuilder().withConfig(config).build(), leaderElect);
+    }
+
+    /** Runs the scheduler with this client, which it closes when it stops. */
+    static SchedulerComponent start(KubernetesClient client, boolean leaderElect) {
         String host = NodeFlags.hostName();
         LeaderElectionConfig election = leaderElect ? LeaderElectionConfig.defaults(host + "_" + UUID.randomUUID())
                 : LeaderElectionConfig.disabled();
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         return new SchedulerComponent(client, new SchedulerServer(client, SchedulerOptions.defaults(election, host)).start());
     }
 

@@ -386,6 +386,21 @@ public final class Kube4jServer implements AutoCloseable {
                 + "); log " + log + ":\n" + logTail(40));
     }
 
+    /**
+     * Starts another {@code kube4j} command (e.g. {@code controller-manager}, {@code scheduler}, {@code agent}) from
+     * the same jar and JDK, output to {@code log}; the caller stops it by PID.
+     */
+    public static Process startCommand(Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command()
+                .orElseThrow(() -> new IllegalStateException("cannot tell which java binary runs the tests")));
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m", "-jar",
+                serverJar().toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
     static Path workDir() throws IOException {
         Path dir = Path.of(System.getProperty("kube4j.e2e.workDir",
                 Path.of(System.getProperty("java.io.tmpdir"), "kube4j-e2e").toString()));

@@ -42,11 +42,7 @@ class LeaderElectionIT {
     }
 
     private Process startManager(Path kubeconfig, Path log) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-jar",
-                Path.of("..", "kube4j-cli", "target", "kube4j-all.jar").toAbsolutePath().normalize().toString(),
-                "controller-manager", "--kubeconfig", kubeconfig.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = Kube4jServer.startCommand(log, "controller-manager", "--kubeconfig", kubeconfig.toString());
         managers.add(p);
         return p;
     }
