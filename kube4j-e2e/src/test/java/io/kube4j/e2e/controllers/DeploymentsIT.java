@@ -102,6 +102,20 @@ class DeploymentsIT {
     }
 
     @Test
+    void rolloutRestartReplacesEveryPod(TestNamespace ns) {
+        assertThat(ns.kubectl().runWithStdin(deployment("restarted", NodePods.KUBIA, ROLLING, ""), "apply", "-f", "-"))
+                .succeeds();
+        assertThat(rolloutStatus(ns, "restarted")).succeeds();
+        assertThat(ns.kubectl().run("rollout", "restart", "deployment/restarted")).succeeds()
+                .printed("deployment.apps/restarted restarted");
+        assertThat(rolloutStatus(ns, "restarted")).succeeds();
+        assertThat(ns.kubectl().run("get", "rs", "-l", "app=restarted")).succeeds().hasRows(2);
+        assertThat(ns.kubectl().run("get", "deployment", "restarted", "-o",
+                "jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}")).succeeds()
+                .stdoutContains("T");
+    }
+
+    @Test
     void recreateStopsTheOldPodsFirst(TestNamespace ns) {
         assertThat(ns.kubectl().runWithStdin(deployment("recreate", NodePods.KUBIA, "    type: Recreate", ""),
                 "apply", "-f", "-")).succeeds();

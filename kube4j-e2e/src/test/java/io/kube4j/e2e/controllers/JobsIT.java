@@ -106,4 +106,11 @@ class JobsIT {
         assertThat(ns.kubectl().run("get", "pods", "-l", "job-name=deadline", "--no-headers")).succeeds()
                 .printed("");
     }
+
+    @Test
+    void aFinishedJobGoesAfterItsTtl(TestNamespace ns) {
+        NodePods.apply(ns, job("shortlived", "  ttlSecondsAfterFinished: 2", "true"));
+        assertThat(waitFor(ns, "complete", "shortlived")).succeeds();
+        NodePods.awaitJsonPath(ns, "jobs", "{.items[*].metadata.name}", String::isEmpty, java.time.Duration.ofSeconds(30));
+    }
 }

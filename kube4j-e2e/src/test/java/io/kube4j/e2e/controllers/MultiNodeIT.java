@@ -91,6 +91,13 @@ class MultiNodeIT {
         String placed = await(k, new String[]{"get", "pods", "-l", "app=ssd-monitor", "-o",
                 "jsonpath={range .items[*]}{.spec.nodeName}{\"\\n\"}{end}"}, out -> out.lines().count() == 2);
         assertThat(placed.lines().sorted().toList()).containsExactly("sim-0", "sim-2");
+        // a rolling update of the template replaces the daemon pods node by node
+        assertThat(k.run("set", "image", "ds/ssd-monitor", "main=kube4j.local/busybox:1.36-v2")).succeeds();
+        assertThat(k.withTimeout(Duration.ofSeconds(90)).run("rollout", "status", "ds/ssd-monitor", "--timeout=80s"))
+                .succeeds().stdoutContains("daemon set \"ssd-monitor\" successfully rolled out");
+        await(k, new String[]{"get", "pods", "-l", "app=ssd-monitor", "-o",
+                "jsonpath={range .items[*]}{.spec.containers[0].image}{\"\\n\"}{end}"},
+                out -> out.lines().count() == 2 && out.lines().allMatch(l -> l.endsWith("1.36-v2")));
         assertThat(k.run("label", "node", "sim-0", "disk-")).succeeds();
         placed = await(k, new String[]{"get", "pods", "-l", "app=ssd-monitor", "-o",
                 "jsonpath={range .items[?(@.metadata.deletionTimestamp)]}{end}{range .items[*]}{.spec.nodeName}{\"\\n\"}{end}"},
