@@ -41,7 +41,8 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                     String storage, boolean jfr, boolean cds, int nodePods, int schedNodes, int schedPods) {
 
     /** The JVM flags {@code ./kube4j} uses unless KUBE4J_JAVA_OPTS overrides them. */
-    static final String LAUNCHER_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25";
+    static final String LAUNCHER_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -Xms48m "
+            + "-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30";
 
     static final String USAGE = """
             usage: kube4j-bench/run [benchmark...] [--option=value...]
