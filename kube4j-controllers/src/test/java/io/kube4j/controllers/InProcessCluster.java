@@ -1,5 +1,6 @@
 package io.kube4j.controllers;
 
+import io.kube4j.client.testing.FakeClock;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

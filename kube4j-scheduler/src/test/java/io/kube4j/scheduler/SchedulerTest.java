@@ -1,5 +1,6 @@
 package io.kube4j.scheduler;
 
+import io.kube4j.client.testing.FakeClock;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
@@ -19,7 +20,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SchedulerTest {
-    final FakeClock clock = new FakeClock();
+    final FakeClock clock = new FakeClock(java.time.Instant.parse("2025-01-01T00:00:00Z"));
     final Framework framework = new Framework(Registry.inTree(), Profile.defaults(), null);
     final SchedulerCache cache = new SchedulerCache();
     final Scheduler scheduler = new Scheduler(null, framework, new SchedulingQueue(clock, framework::less), cache,

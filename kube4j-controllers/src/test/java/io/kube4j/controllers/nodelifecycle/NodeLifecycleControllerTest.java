@@ -1,5 +1,6 @@
 package io.kube4j.controllers.nodelifecycle;
 
+import io.kube4j.client.testing.FakeClock;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -42,7 +43,7 @@ class NodeLifecycleControllerTest {
     KubernetesClient client;
     SimulatedNodes sims;
     ControllerManager manager;
-    final MutableClock clock = new MutableClock(Instant.now());
+    final FakeClock clock = new FakeClock(Instant.now());
 
     @BeforeEach
     void start() throws Exception {

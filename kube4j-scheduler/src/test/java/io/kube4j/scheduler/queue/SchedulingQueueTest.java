@@ -1,7 +1,7 @@
 package io.kube4j.scheduler.queue;
 
+import io.kube4j.client.testing.FakeClock;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.kube4j.scheduler.FakeClock;
 import io.kube4j.scheduler.Fixtures;
 import io.kube4j.scheduler.framework.PodInfo;
 import io.kube4j.scheduler.framework.plugins.queuesort.PrioritySort;
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SchedulingQueueTest {
-    final FakeClock clock = new FakeClock();
+    final FakeClock clock = new FakeClock(java.time.Instant.parse("2025-01-01T00:00:00Z"));
     final SchedulingQueue q = new SchedulingQueue(clock, new PrioritySort()::less);
 
     PodInfo pod(String name) {

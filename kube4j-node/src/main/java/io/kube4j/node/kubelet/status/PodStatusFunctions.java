@@ -21,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The pod's API status as plain functions of its spec, what the runtime reports and what the probes say: phase,
@@ -269,10 +268,5 @@ public final class PodStatusFunctions {
             return null;
         }
         return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
-    }
-
-    /** True when two statuses differ in anything the API shows. */
-    public static boolean differs(PodStatus a, PodStatus b) {
-        return !Objects.equals(a, b);
     }
 }

@@ -8,12 +8,11 @@ import io.kube4j.node.kubelet.runtime.ContainerState;
 import io.kube4j.node.kubelet.runtime.RuntimeContainer;
 import io.kube4j.node.kubelet.runtime.RuntimePodStatus;
 import io.kube4j.node.kubelet.runtime.RuntimeSandbox;
+import io.kube4j.client.testing.FakeClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PodActionsTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    final MutableClock clock = new MutableClock(T0);
+    final FakeClock clock = new FakeClock(T0);
     final BackOff backOff = new BackOff(clock);
     final PodActions.ProbeVerdicts healthy = (p, c, i) -> Optional.empty();
 
@@ -102,19 +101,19 @@ class PodActionsTest {
         Container app = c("app");
         Pod pod = pod("Always", List.of(), app);
         // First crash: restarted at once.
-        clock.now = T0.plusSeconds(2);
+        clock.set(T0.plusSeconds(2));
         PodActions a = PodActions.compute(pod, status(List.of(instance(app, "c1", 0, ContainerState.EXITED, 1, T0))),
                 healthy, backOff);
         assertThat(a.toStart()).hasSize(1);
         // Second crash, finished at T0+11: must wait 10 s from then.
         RuntimePodStatus second = status(List.of(instance(app, "c2", 1, ContainerState.EXITED, 1, T0.plusSeconds(10))));
-        clock.now = T0.plusSeconds(15);
+        clock.set(T0.plusSeconds(15));
         a = PodActions.compute(pod, second, healthy, backOff);
         assertThat(a.toStart()).isEmpty();
         assertThat(a.waiting().get("app").reason()).isEqualTo("CrashLoopBackOff");
         assertThat(a.waiting().get("app").message())
                 .isEqualTo("back-off 10s restarting failed container=app pod=p_default(u1)");
-        clock.now = T0.plusSeconds(22);
+        clock.set(T0.plusSeconds(22));
         assertThat(PodActions.compute(pod, second, healthy, backOff).toStart()).hasSize(1);
         assertThat(backOff.current("p_default_u1_app_" + ContainerHash.of(app))).isEqualTo(Duration.ofSeconds(20));
         assertThat(PodActions.formatDuration(300)).isEqualTo("5m0s");
@@ -156,28 +155,5 @@ class PodActionsTest {
         assertThat(a.createSandbox()).isTrue();
         assertThat(a.sandboxAttempt()).isEqualTo(1);
         assertThat(a.killPod()).isTrue();
-    }
-
-    static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
