@@ -1,6 +1,7 @@
 package io.kube4j.cli;
 
 import io.kube4j.node.NodeOptions;
+import io.kube4j.node.dns.ClusterDnsOptions;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -35,6 +37,29 @@ final class NodeFlags {
     @Option(names = "--pod-egress", description = "Let pods reach addresses beyond this node (off by default).")
     boolean podEgress;
 
+    // --- cluster DNS (issue 5)
+    @Option(names = "--cluster-dns", split = ",", description = "DNS server(s) for pods with dnsPolicy ClusterFirst "
+            + "(default: " + ClusterDnsOptions.DEFAULT_CLUSTER_DNS + ").")
+    List<String> clusterDns;
+
+    @Option(names = "--cluster-domain", description = "The cluster's DNS domain (default: ${DEFAULT-VALUE}).",
+            defaultValue = ClusterDnsOptions.DEFAULT_CLUSTER_DOMAIN)
+    String clusterDomain;
+
+    @Option(names = "--resolv-conf", description = "The node's resolver configuration, for dnsPolicy Default and "
+            + "names outside the cluster; \"\" for none (default: ${DEFAULT-VALUE}).", defaultValue = "/etc/resolv.conf")
+    String resolvConf;
+
+    @Option(names = "--cluster-dns-upstream", split = ",", description = "Forward names outside the cluster domain to "
+            + "these host[:port] servers (default: the nameservers of --resolv-conf).")
+    List<String> clusterDnsUpstream;
+
+    ClusterDnsOptions dns() {
+        return new ClusterDnsOptions(clusterDns, clusterDomain, resolvConf == null || resolvConf.isEmpty() ? null
+                : Path.of(resolvConf), clusterDnsUpstream, 53);
+    }
+    // --- end cluster DNS
+
     NodeOptions options(Path dataDir, String serviceCidr, String version) {
         return options(dataDir, serviceCidr, version, Map.of());
     }
@@ -43,7 +68,7 @@ final class NodeFlags {
         String name = nodeName != null ? nodeName : hostName();
         String ip = nodeIp != null ? nodeIp : defaultIp();
         return new NodeOptions(dataDir, name, ip, kubeletPort, runtimeEndpoint, clusterCidr, serviceCidr, podEgress,
-                null, labels, version);
+                null, labels, version, dns());
     }
 
     static String hostName() {

@@ -6,15 +6,19 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kube4j.cri.grpc.RemoteRuntime;
 import io.kube4j.node.containerd.Containerd;
+import io.kube4j.node.dns.ClusterDns;
+import io.kube4j.node.dns.ResolvConf;
 import io.kube4j.node.host.HostPackages;
 import io.kube4j.node.images.ImageImporter;
 import io.kube4j.node.images.TestImages;
 import io.kube4j.node.kubelet.Kubelet;
 import io.kube4j.node.kubelet.KubeletConfig;
+import io.kube4j.node.kubelet.dns.PodDnsConfigurer;
 import io.kube4j.node.kubelet.node.NodeInfoProbe;
 import io.kube4j.node.kubelet.runtime.CriPodRuntime;
 import io.kube4j.node.kubelet.server.KubeletServer;
 import io.kube4j.node.kubelet.server.KubeletServerOptions;
+import io.kube4j.node.network.Cidr;
 import io.kube4j.node.network.CniConfig;
 import io.kube4j.node.network.NetworkGuard;
 import org.slf4j.Logger;
@@ -26,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A whole node in this process: host checks, the network-safety guard, containerd (a child process, or an existing
@@ -44,6 +49,7 @@ public final class NodeAgent implements AutoCloseable {
     private Kubelet kubelet;
     private KubeletServer server;
     private Thread networkSetup;
+    private ClusterDns clusterDns;
 
     private NodeAgent(NodeOptions options, NodeCredentials credentials) {
         this.options = options;
@@ -90,15 +96,22 @@ public final class NodeAgent implements AutoCloseable {
         }
         client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
         CriPodRuntime podRuntime = new CriPodRuntime(runtime, runtime, options.podLogsDir(),
-                NodeInfoProbe.memoryBytes());
+                NodeInfoProbe.memoryBytes(), podDns());
         kubelet = new Kubelet(new KubeletConfig(options.nodeName(), options.nodeIp(), options.kubeletPort(),
-                options.dataDir(), options.podLogsDir(), options.kubeletVersion(), options.labels()), client,
-                podRuntime, Clock.systemUTC());
+                options.dataDir(), options.podLogsDir(), options.kubeletVersion(), options.labels(),
+                options.dns().clusterDns(), options.dns().clusterDomain()), client, podRuntime, Clock.systemUTC());
+        podRuntime.onDnsWarning((pod, w) -> kubelet.events().warning(pod, "", w.reason(), w.message()));
         server = new KubeletServer(new KubeletServerOptions("0.0.0.0", options.kubeletPort(),
                 credentials.servingCertPem(), credentials.servingKeyPem(), credentials.caPem()),
                 kubelet.locator(), kubelet.streaming());
         server.start();
         kubelet.start();
+        // --- cluster DNS (issue 5): informers + kube-dns Service now, the server once the pod CIDR is known
+        if (managed) {
+            clusterDns = ClusterDns.start(client, options.nodeName(), options.dns(),
+                    List.of(Cidr.parse(options.clusterCidr()), Cidr.parse(options.serviceCidr())));
+        }
+        // --- end cluster DNS
         if (managed) {
             // Pods wait for the network until the control plane gives this node its pod CIDR.
             Path confDir = cfg.cniConfDir();
@@ -114,6 +127,9 @@ public final class NodeAgent implements AutoCloseable {
             if (cidr != null) {
                 CniConfig.write(confDir, CniConfig.Options.of(options.dataDir(), cidr).withEgress(options.podEgress()));
                 LOG.info("pod network {} on bridge {}", cidr, CniConfig.BRIDGE);
+                if (clusterDns != null) {
+                    clusterDns.servePodNetwork(cidr);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -152,10 +168,20 @@ public final class NodeAgent implements AutoCloseable {
         return containerd == null ? null : containerd.endpoint();
     }
 
+    /** The pods' resolv.conf from the node's DNS options (upstream's --cluster-dns/--cluster-domain/--resolv-conf). */
+    private PodDnsConfigurer podDns() throws java.io.IOException {
+        var d = options.dns();
+        return new PodDnsConfigurer(d.clusterDns(), d.clusterDomain(), ResolvConf.read(d.resolvConf()),
+                d.resolvConf() != null && !d.resolvConf().toString().isEmpty());
+    }
+
     @Override
     public void close() {
         if (networkSetup != null) {
             networkSetup.interrupt();
+        }
+        if (clusterDns != null) {
+            clusterDns.close();
         }
         if (kubelet != null) {
             kubelet.close();

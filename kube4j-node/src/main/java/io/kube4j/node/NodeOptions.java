@@ -1,5 +1,7 @@
 package io.kube4j.node;
 
+import io.kube4j.node.dns.ClusterDnsOptions;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -18,10 +20,11 @@ import java.util.Objects;
  * @param podLogsDir       where container logs go
  * @param labels           extra node labels
  * @param kubeletVersion   the version the node reports
+ * @param dns              cluster DNS: the server on this node and the kubelet's pod resolv.conf
  */
 public record NodeOptions(Path dataDir, String nodeName, String nodeIp, int kubeletPort, String runtimeEndpoint,
                           String clusterCidr, String serviceCidr, boolean podEgress, Path podLogsDir,
-                          Map<String, String> labels, String kubeletVersion) {
+                          Map<String, String> labels, String kubeletVersion, ClusterDnsOptions dns) {
     public static final String DEFAULT_CLUSTER_CIDR = "10.42.0.0/16";
     public static final int DEFAULT_KUBELET_PORT = 10250;
 
@@ -41,5 +44,15 @@ public record NodeOptions(Path dataDir, String nodeName, String nodeIp, int kube
         if (labels == null) {
             labels = Map.of();
         }
+        if (dns == null) {
+            dns = ClusterDnsOptions.defaults();
+        }
+    }
+
+    public NodeOptions(Path dataDir, String nodeName, String nodeIp, int kubeletPort, String runtimeEndpoint,
+                       String clusterCidr, String serviceCidr, boolean podEgress, Path podLogsDir,
+                       Map<String, String> labels, String kubeletVersion) {
+        this(dataDir, nodeName, nodeIp, kubeletPort, runtimeEndpoint, clusterCidr, serviceCidr, podEgress, podLogsDir,
+                labels, kubeletVersion, null);
     }
 }

@@ -208,6 +208,11 @@ public final class Kubelet implements AutoCloseable {
         };
     }
 
+    /** The kubelet's event recorder (component "kubelet"), for node parts that report on pods. */
+    public EventRecorder events() {
+        return events;
+    }
+
     @Override
     public void close() {
         if (relist != null) {

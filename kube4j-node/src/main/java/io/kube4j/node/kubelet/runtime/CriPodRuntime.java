@@ -13,6 +13,7 @@ import io.kube4j.cri.api.ContainerFilter;
 import io.kube4j.cri.api.ContainerMetadata;
 import io.kube4j.cri.api.ContainerStatusRequest;
 import io.kube4j.cri.api.CreateContainerRequest;
+import io.kube4j.cri.api.DNSConfig;
 import io.kube4j.cri.api.ExecRequest;
 import io.kube4j.cri.api.ExecSyncRequest;
 import io.kube4j.cri.api.ExecSyncResponse;
@@ -47,6 +48,7 @@ import io.kube4j.cri.api.StartContainerRequest;
 import io.kube4j.cri.api.StopContainerRequest;
 import io.kube4j.cri.api.StopPodSandboxRequest;
 import io.kube4j.cri.api.VersionRequest;
+import io.kube4j.node.kubelet.dns.PodDnsConfigurer;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +61,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * {@link PodRuntime} over CRI: turns a pod spec into sandbox and container configs (namespaces, host ports, cgroup
@@ -79,12 +82,26 @@ public final class CriPodRuntime implements PodRuntime {
     private final ImageService images;
     private final Path podLogsDir;
     private final long nodeMemoryBytes;
+    private final PodDnsConfigurer dns;
+    private volatile BiConsumer<Pod, PodDnsConfigurer.Warning> dnsWarnings = (pod, w) -> { };
 
     public CriPodRuntime(RuntimeService runtime, ImageService images, Path podLogsDir, long nodeMemoryBytes) {
+        this(runtime, images, podLogsDir, nodeMemoryBytes, null);
+    }
+
+    /** @param dns the pods' resolv.conf and host names; null leaves resolv.conf to the runtime (the node's copy) */
+    public CriPodRuntime(RuntimeService runtime, ImageService images, Path podLogsDir, long nodeMemoryBytes,
+                         PodDnsConfigurer dns) {
         this.runtime = runtime;
         this.images = images;
         this.podLogsDir = podLogsDir;
         this.nodeMemoryBytes = nodeMemoryBytes;
+        this.dns = dns;
+    }
+
+    /** Where DNS config warnings go (the kubelet's events), once per sandbox created. */
+    public void onDnsWarning(BiConsumer<Pod, PodDnsConfigurer.Warning> sink) {
+        this.dnsWarnings = sink;
     }
 
     @Override
@@ -198,9 +215,18 @@ public final class CriPodRuntime implements PodRuntime {
             b.putAllAnnotations(md.getAnnotations());
         }
         if (!hostNetwork) {
-            String hostname = spec.getHostname() != null && !spec.getHostname().isEmpty() ? spec.getHostname()
-                    : md.getName();
-            b.setHostname(hostname.length() > 63 ? hostname.substring(0, 63) : hostname);
+            if (dns != null) {
+                b.setHostname(dns.hostname(pod));
+            } else {
+                String hostname = spec.getHostname() != null && !spec.getHostname().isEmpty() ? spec.getHostname()
+                        : md.getName();
+                b.setHostname(hostname.length() > 63 ? hostname.substring(0, 63) : hostname);
+            }
+        }
+        if (dns != null) {
+            var d = dns.forPod(pod);
+            b.setDnsConfig(DNSConfig.newBuilder().addAllServers(d.servers()).addAllSearches(d.searches())
+                    .addAllOptions(d.options()));
         }
         for (Container c : spec.getContainers()) {
             if (c.getPorts() == null) {
@@ -265,8 +291,15 @@ public final class CriPodRuntime implements PodRuntime {
     public String runSandbox(Pod pod, int attempt) throws StartException {
         try {
             java.nio.file.Files.createDirectories(logDirectory(pod));
-            return runtime.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(sandboxConfig(pod, attempt))
-                    .build()).getPodSandboxId();
+            PodSandboxConfig config = sandboxConfig(pod, attempt);
+            if (dns != null) {
+                dns.forPod(pod).warnings().forEach(w -> dnsWarnings.accept(pod, w));
+            }
+            return runtime.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
+                    .getPodSandboxId();
+        } catch (IllegalArgumentException e) {
+            // e.g. a setHostnameAsFQDN name too long
+            throw new StartException("CreatePodSandboxError", e.getMessage());
         } catch (CriException e) {
             throw new StartException("CreatePodSandboxError", e.getMessage());
         } catch (java.io.IOException e) {
