@@ -17,10 +17,7 @@ public final class Semantic {
     }
 
     public static boolean equal(Object a, Object b) {
-        if (a == null || b == null) {
-            return Objects.equals(tree(a), tree(b));
-        }
-        return tree(a).equals(tree(b));
+        return Objects.equals(tree(a), tree(b));
     }
 
     private static JsonNode tree(Object o) {

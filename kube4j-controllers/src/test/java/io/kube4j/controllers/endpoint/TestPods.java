@@ -19,7 +19,7 @@ public final class TestPods {
     public static Pod pod(String name, String ip, boolean ready) {
         return new PodBuilder().withNewMetadata().withName(name).withNamespace("ns").withUid("uid-" + name)
                 .withLabels(Map.of("app", "kubia")).endMetadata()
-                .withNewSpec().withNodeName("node-1").addNewContainer().withName("c")
+                .withNewSpec().withNodeName("node-1").addNewContainer().withName("c").withImage("kubia")
                 .addNewPort().withName("http").withContainerPort(8080).endPort().endContainer().endSpec()
                 .withNewStatus().withPhase("Running").withPodIP(ip)
                 .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()

@@ -31,6 +31,10 @@ public final class ApiServerEndpoints {
 
     /** Writes (or refreshes) the Endpoints and the EndpointSlice. */
     public static void reconcile(Store endpoints, Store slices, String ip, int port) {
+        if (ip == null) {
+            LOG.info("no non-loopback address to advertise: the kubernetes Service gets no endpoints");
+            return;
+        }
         put(endpoints, endpoints(ip, port), "subsets");
         put(slices, slice(ip, port), "endpoints", "ports", "addressType");
     }
@@ -100,12 +104,13 @@ public final class ApiServerEndpoints {
 
     /**
      * The address to advertise: the bind address when it is a specific one, else the host's first non-loopback
-     * IPv4 address on an interface kube4j did not make (pod bridge, veth), else 127.0.0.1.
+     * IPv4 address on an interface kube4j did not make (pod bridge, veth). Null when there is none or the server
+     * listens on loopback only: Endpoints may not hold loopback addresses (upstream's validation), so then the
+     * kubernetes Service has no endpoints.
      */
     public static String advertiseAddress(String bindAddress) {
-        if (bindAddress != null && !bindAddress.equals("0.0.0.0") && !bindAddress.equals("::")
-                && !bindAddress.contains(":")) {
-            return bindAddress;
+        if (bindAddress != null && !bindAddress.equals("0.0.0.0") && !bindAddress.equals("::")) {
+            return bindAddress.contains(":") || bindAddress.startsWith("127.") ? null : bindAddress;
         }
         try {
             for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
@@ -122,6 +127,6 @@ public final class ApiServerEndpoints {
         } catch (Exception e) {
             LOG.debug("no network interfaces", e);
         }
-        return "127.0.0.1";
+        return null;
     }
 }
