@@ -38,8 +38,16 @@ public final class SliceWriter {
             tracker.deleted(serviceKey, s);
         }
         for (EndpointSlice s : plan.update()) {
-            tracker.written(serviceKey, client.discovery().v1().endpointSlices()
-                    .inNamespace(s.getMetadata().getNamespace()).resource(s).update());
+            try {
+                tracker.written(serviceKey, client.discovery().v1().endpointSlices()
+                        .inNamespace(s.getMetadata().getNamespace()).resource(s).update());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    throw e;
+                }
+                // deleted under us (namespace going, or by hand): its delete event brings the service back
+                tracker.deleted(serviceKey, s);
+            }
         }
         for (EndpointSlice s : plan.create()) {
             try {
