@@ -12,11 +12,11 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.kube4j.client.events.EventRecorder;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
+import io.kube4j.controllers.endpointslice.SliceWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Upstream's Endpoints controller: for every Service with a selector, an Endpoints object of the same name holding
@@ -54,27 +54,7 @@ public final class EndpointController extends Controller {
         endpoints = ctx.informer(Endpoints.class);
         events = ctx.events("endpoint-controller");
         enqueueOn(services, Controller::key);
-        pods.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                enqueueServicesOf(pod);
-            }
-
-            @Override
-            public void onUpdate(Pod oldPod, Pod pod) {
-                if (!Objects.equals(oldPod.getMetadata().getResourceVersion(), pod.getMetadata().getResourceVersion())) {
-                    enqueueServicesOf(pod);
-                    if (!Objects.equals(oldPod.getMetadata().getLabels(), pod.getMetadata().getLabels())) {
-                        enqueueServicesOf(oldPod);
-                    }
-                }
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean unknownFinalState) {
-                enqueueServicesOf(pod);
-            }
-        });
+        pods.addEventHandler(new ServicePodEvents(services, this::enqueue));
         // someone deleted the Endpoints of a service: write them again
         endpoints.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -90,14 +70,6 @@ public final class EndpointController extends Controller {
                 enqueue(key(ep));
             }
         });
-    }
-
-    private void enqueueServicesOf(Pod pod) {
-        for (Service s : services.getIndexer().byIndex(Cache.NAMESPACE_INDEX, pod.getMetadata().getNamespace())) {
-            if (PodEndpoints.selects(s, pod)) {
-                enqueue(key(s));
-            }
-        }
     }
 
     @Override
@@ -139,7 +111,7 @@ public final class EndpointController extends Controller {
             }
             LOG.debug("endpoints written service={} subsets={}", key, subsets.size());
         } catch (KubernetesClientException e) {
-            if (current == null && namespaceTerminating(e)) {
+            if (current == null && SliceWriter.namespaceTerminating(e)) {
                 return;
             }
             if (e.getCode() != 409) {
@@ -153,11 +125,5 @@ public final class EndpointController extends Controller {
 
     static String message(KubernetesClientException e) {
         return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-    }
-
-    static boolean namespaceTerminating(KubernetesClientException e) {
-        return e.getCode() == 403 && e.getStatus() != null && e.getStatus().getDetails() != null
-                && e.getStatus().getDetails().getCauses() != null && e.getStatus().getDetails().getCauses().stream()
-                .anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
     }
 }

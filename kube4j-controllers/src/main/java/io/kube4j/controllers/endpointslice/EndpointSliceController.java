@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.endpoint.PodEndpoints;
+import io.kube4j.controllers.endpoint.ServicePodEvents;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,27 +56,7 @@ public final class EndpointSliceController extends Controller {
         nodes = ctx.informer(Node.class);
         slices = ctx.informer(EndpointSlice.class);
         enqueueOn(services, Controller::key);
-        pods.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                enqueueServicesOf(pod);
-            }
-
-            @Override
-            public void onUpdate(Pod oldPod, Pod pod) {
-                if (!Objects.equals(oldPod.getMetadata().getResourceVersion(), pod.getMetadata().getResourceVersion())) {
-                    enqueueServicesOf(pod);
-                    if (!Objects.equals(oldPod.getMetadata().getLabels(), pod.getMetadata().getLabels())) {
-                        enqueueServicesOf(oldPod);
-                    }
-                }
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean unknownFinalState) {
-                enqueueServicesOf(pod);
-            }
-        });
+        pods.addEventHandler(new ServicePodEvents(services, this::enqueue));
         enqueueOn(slices, s -> managed(s) && serviceName(s) != null
                 ? s.getMetadata().getNamespace() + "/" + serviceName(s) : null);
         nodes.addEventHandler(new ResourceEventHandler<>() {
@@ -97,14 +78,6 @@ public final class EndpointSliceController extends Controller {
                 onAdd(node);
             }
         });
-    }
-
-    private void enqueueServicesOf(Pod pod) {
-        for (Service s : services.getIndexer().byIndex(Cache.NAMESPACE_INDEX, pod.getMetadata().getNamespace())) {
-            if (PodEndpoints.selects(s, pod)) {
-                enqueue(key(s));
-            }
-        }
     }
 
     @Override

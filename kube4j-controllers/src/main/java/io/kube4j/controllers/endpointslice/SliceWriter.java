@@ -67,7 +67,7 @@ public final class SliceWriter {
     }
 
     /** Upstream's NamespaceTerminatingCause on a 403: nothing to retry. */
-    static boolean namespaceTerminating(KubernetesClientException e) {
+    public static boolean namespaceTerminating(KubernetesClientException e) {
         return e.getCode() == 403 && e.getStatus() != null && e.getStatus().getDetails() != null
                 && e.getStatus().getDetails().getCauses() != null && e.getStatus().getDetails().getCauses().stream()
                 .anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));

@@ -49,10 +49,7 @@ public final class ApiServerEndpoints {
         meta.putObject("labels").put("endpointslice.kubernetes.io/skip-mirror", "true");
         ObjectNode subset = ep.putArray("subsets").addObject();
         subset.putArray("addresses").addObject().put("ip", ip);
-        ObjectNode p = subset.putArray("ports").addObject();
-        p.put("name", "https");
-        p.put("port", port);
-        p.put("protocol", "TCP");
+        https(subset.putArray("ports").addObject(), port);
         return ep;
     }
 
@@ -68,11 +65,14 @@ public final class ApiServerEndpoints {
         ObjectNode ep = s.putArray("endpoints").addObject();
         ep.putArray("addresses").add(ip);
         ep.putObject("conditions").put("ready", true);
-        ObjectNode p = s.putArray("ports").addObject();
+        https(s.putArray("ports").addObject(), port);
+        return s;
+    }
+
+    private static void https(ObjectNode p, int port) {
         p.put("name", "https");
         p.put("port", port);
         p.put("protocol", "TCP");
-        return s;
     }
 
     private static void put(Store store, ObjectNode want, String... fields) {
