@@ -7,6 +7,9 @@ import io.kube4j.controllers.ControllerManager;
 import io.kube4j.controllers.cronjob.CronJobController;
 import io.kube4j.controllers.daemonset.DaemonSetController;
 import io.kube4j.controllers.deployment.DeploymentController;
+import io.kube4j.controllers.endpoint.EndpointController;
+import io.kube4j.controllers.endpointslice.EndpointSliceController;
+import io.kube4j.controllers.endpointslicemirroring.EndpointSliceMirroringController;
 import io.kube4j.controllers.garbagecollector.GarbageCollector;
 import io.kube4j.controllers.job.JobController;
 import io.kube4j.controllers.nodeipam.NodeIpamController;
@@ -41,7 +44,11 @@ final class Controllers {
                 JobController::new,
                 CronJobController::new,
                 DaemonSetController::new,
-                ctx -> new PodGcController(ctx, PodGcOptions.withThreshold(terminatedPodGcThreshold)));
+                ctx -> new PodGcController(ctx, PodGcOptions.withThreshold(terminatedPodGcThreshold)),
+                // services (issue 5): endpoints
+                EndpointController::new,
+                EndpointSliceController::new,
+                EndpointSliceMirroringController::new);
         ControllerManager.Election election = leaderElect
                 ? ControllerManager.Election.defaults(host + "_" + UUID.randomUUID())
                 : ControllerManager.Election.disabled();

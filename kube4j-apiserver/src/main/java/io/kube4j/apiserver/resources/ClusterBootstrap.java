@@ -7,6 +7,7 @@ import io.kube4j.apimachinery.json.Json;
 import io.kube4j.apiserver.registry.Registry;
 import io.kube4j.apiserver.registry.Store;
 import io.kube4j.apiserver.registry.WriteOptions;
+import io.kube4j.apiserver.resources.core.endpoints.ApiServerEndpoints;
 import io.kube4j.apiserver.resources.core.event.EventExpiry;
 import io.kube4j.apiserver.resources.core.event.EventStrategy;
 import io.kube4j.apiserver.resources.core.namespace.NamespaceFinalizer;
@@ -63,6 +64,8 @@ public final class ClusterBootstrap implements AutoCloseable {
         port.put("protocol", "TCP");
         port.put("targetPort", options.port() == 0 ? 6443 : options.port());
         createIfMissing(registry.store("", "services"), "default", svc);
+        ApiServerEndpoints.reconcile(registry.store("", "endpoints"), registry.store("discovery.k8s.io", "endpointslices"),
+                ApiServerEndpoints.advertiseAddress(options.bindAddress()), options.port() == 0 ? 6443 : options.port());
         finalizer = new NamespaceFinalizer(registry);
         finalizer.start();
         eventExpiry = new EventExpiry(registry.store("", "events"), options.clock(), EventStrategy.TTL);
