@@ -85,6 +85,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "How often the node lifecycle controller looks at every node (default: ${DEFAULT-VALUE}).")
     java.time.Duration nodeMonitorPeriod;
 
+    @Option(names = "--service-lb-pool", description = "Addresses ServiceLB gives LoadBalancer services: a CIDR or "
+            + "first-last range (default: the nodes' InternalIPs).")
+    String serviceLbPool;
+
     /** A client config for the in-process controllers: the admin certificate (EC keys need the algorithm named). */
     static io.fabric8.kubernetes.client.Config adminConfig(String url, ApiServer server) {
         java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
@@ -141,7 +145,7 @@ final class ServerCommand implements Callable<Integer> {
         if (!disableControllers) {
             running.push(Controllers.manager(controllerClient, node.clusterCidr, leaderElect,
                     new io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions(nodeMonitorGracePeriod,
-                            nodeStartupGracePeriod, nodeMonitorPeriod), terminatedPodGcThreshold).start());
+                            nodeStartupGracePeriod, nodeMonitorPeriod), terminatedPodGcThreshold, serviceLbPool).start());
         }
         if (simulatedNodes > 0) {
             var sims = new io.kube4j.node.simulated.SimulatedNodes(controllerClient,
