@@ -89,6 +89,18 @@ final class ServerCommand implements Callable<Integer> {
             + "first-last range (default: the nodes' InternalIPs).")
     String serviceLbPool;
 
+    // --- ingress controller (issue 5) ---
+    @Option(names = "--disable-ingress", description = "Run no ingress controller with this process's node.")
+    boolean disableIngress;
+
+    @Option(names = "--ingress-http-port", defaultValue = "80",
+            description = "HTTP port of the built-in ingress controller (default: ${DEFAULT-VALUE}).")
+    int ingressHttpPort;
+
+    @Option(names = "--ingress-https-port", defaultValue = "443",
+            description = "HTTPS port of the built-in ingress controller (default: ${DEFAULT-VALUE}).")
+    int ingressHttpsPort;
+
     /** A client config for the in-process controllers: the admin certificate (EC keys need the algorithm named). */
     static io.fabric8.kubernetes.client.Config adminConfig(String url, ApiServer server) {
         java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
@@ -179,6 +191,20 @@ final class ServerCommand implements Callable<Integer> {
             }
             running.push(agent);
             System.out.println("node " + nodeOptions.nodeName() + " running (" + agent.runtimeEndpoint() + ")");
+            // --- ingress controller (issue 5): on the server's node, serving IngressClass kube4j ---
+            // a taken port costs the ingress, not the cluster
+            if (!disableIngress) {
+                try {
+                    var ingress = io.kube4j.ingress.Kube4jIngress.start(controllerClient,
+                            io.kube4j.ingress.IngressOptions.defaults(nodeOptions.nodeIp())
+                                    .withPorts(ingressHttpPort, ingressHttpsPort));
+                    running.push(ingress);
+                    System.out.println("ingress controller listening on http " + ingress.httpPort() + ", https "
+                            + ingress.httpsPort());
+                } catch (Exception e) {
+                    System.err.println("kube4j: the ingress controller did not start: " + e.getMessage());
+                }
+            }
         }
     }
 
