@@ -5,8 +5,6 @@ import io.kube4j.e2e.Kubectl;
 import io.kube4j.e2e.KubectlResult;
 import io.kube4j.e2e.TestNamespace;
 import io.kube4j.e2e.node.NodePods;
-import io.kube4j.ingress.tls.PemCertificates;
-import io.kube4j.ingress.tls.TlsCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +23,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
@@ -118,12 +117,23 @@ class IngressIT {
         NodePods.apply(ns, slice("foo", "http", List.of(a, b)));
         NodePods.apply(ns, slice("bar", "", List.of(c)));
 
-        TlsCertificate cert = PemCertificates.selfSigned("test", "foo.example.com", "foo.example.com");
+        // a self-signed certificate made by the JDK's keytool; the key read back from its PKCS#12 store
         Path dir = Files.createTempDirectory("ingress-it-tls");
+        Path store = dir.resolve("foo.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "foo", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
+                "-dname", "CN=foo.example.com", "-ext", "SAN=dns:foo.example.com", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", "changeit").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        X509Certificate cert = (X509Certificate) ks.getCertificate("foo");
         Path crt = dir.resolve("tls.crt");
         Path key = dir.resolve("tls.key");
-        Files.writeString(crt, pem("CERTIFICATE", cert.chain()[0].getEncoded()));
-        Files.writeString(key, pem("PRIVATE KEY", cert.key().getEncoded()));
+        Files.writeString(crt, pem("CERTIFICATE", cert.getEncoded()));
+        Files.writeString(key, pem("PRIVATE KEY", ks.getKey("foo", "changeit".toCharArray()).getEncoded()));
         assertThat(ns.kubectl().run("create", "secret", "tls", "foo-tls", "--cert=" + crt, "--key=" + key))
                 .succeeds();
 
@@ -173,7 +183,7 @@ class IngressIT {
         // TLS: the Secret's certificate for foo.example.com by SNI, the default one for other names
         assertThat(body(get(true, "foo.example.com", "/bar"))).isEqualTo("You've hit kubia-c\n");
         assertThat(lastPeer.getSubjectX500Principal().getName()).contains("CN=foo.example.com");
-        assertThat(lastPeer.getSerialNumber()).isEqualTo(cert.chain()[0].getSerialNumber());
+        assertThat(lastPeer.getSerialNumber()).isEqualTo(cert.getSerialNumber());
         assertThat(get(true, "bar.example.com", "/")).startsWith("HTTP/1.1 200");
         assertThat(lastPeer.getSubjectX500Principal().getName()).contains("Fake Certificate");
 
