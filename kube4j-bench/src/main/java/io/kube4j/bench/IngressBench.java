@@ -71,10 +71,10 @@ final class IngressBench implements Benchmark {
                 put(results, "kube4j", kube4j);
                 HttpLoad.Result nginx = null;
                 try (Nginx n = Nginx.start(podIp, ServerProcess.freePort())) {
-                    load.run(n.port, HOST, "/", o.ingressConnections(), warmup, max);
-                    nginx = load.run(n.port, HOST, "/", o.ingressConnections(), measured, max);
+                    load.run(n.port(), HOST, "/", o.ingressConnections(), warmup, max);
+                    nginx = load.run(n.port(), HOST, "/", o.ingressConnections(), measured, max);
                     put(results, "nginx", nginx);
-                    results.put("nginxVersion", n.version);
+                    results.put("nginxVersion", n.version());
                 } catch (IOException e) {
                     results.put("nginxError", e.getMessage());
                 }
@@ -174,18 +174,7 @@ final class IngressBench implements Benchmark {
     }
 
     /** nginx-light as a reverse proxy to one pod, in a temporary prefix; {@link #close} stops it by its PID. */
-    static final class Nginx implements AutoCloseable {
-        final int port;
-        final String version;
-        private final Process process;
-        private final Path prefix;
-
-        private Nginx(int port, String version, Process process, Path prefix) {
-            this.port = port;
-            this.version = version;
-            this.process = process;
-            this.prefix = prefix;
-        }
+    record Nginx(int port, String version, Process process, Path prefix) implements AutoCloseable {
 
         static Nginx start(String podIp, int port) throws Exception {
             Path binary = Path.of("/usr/sbin/nginx");
