@@ -58,7 +58,13 @@ public final class ReverseProxy {
             reply(req.response(), 503, "text/html", UNAVAILABLE_BODY);
             return;
         }
-        req.pause();
+        // an HTTP/1 request without Content-Length or Transfer-Encoding has no body: sent as is, it must not
+        // become a chunked one (an empty chunked body left unread makes some backends reset the connection)
+        boolean noBody = req.version() != HttpVersion.HTTP_2 && !req.headers().contains("Content-Length")
+                && !req.headers().contains("Transfer-Encoding");
+        if (!noBody) {
+            req.pause();
+        }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         for (var h : req.headers()) {
             if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
@@ -81,7 +87,7 @@ public final class ReverseProxy {
             if (authority != null) {
                 creq.authority(authority);
             }
-            return creq.send(req);
+            return noBody ? creq.send() : creq.send(req);
         }).onSuccess(resp -> relay(resp, out, req.version()))
                 .onFailure(err -> {
                     LOG.debug("backend={} endpoint={}:{} failed: {}", route.backend().service(), ep.ip(), ep.port(),
