@@ -68,6 +68,12 @@ final class ServerProcess implements AutoCloseable {
      * {@code --disable-node}, so the API server benchmarks measure the API server alone.
      */
     static ServerProcess start(BenchOptions o, Path dataDir, String label, String nodeName) throws IOException {
+        return start(o, dataDir, label, nodeName, List.of());
+    }
+
+    /** As {@link #start(BenchOptions, Path, String, String)}, with more {@code kube4j server} flags. */
+    static ServerProcess start(BenchOptions o, Path dataDir, String label, String nodeName, List<String> extraArgs)
+            throws IOException {
         if (!Files.isRegularFile(o.serverJar())) {
             throw new IOException("server jar not found: " + o.serverJar()
                     + " (build it: mvn -pl kube4j-cli -am package -DskipTests)");
@@ -100,6 +106,7 @@ final class ServerProcess implements AutoCloseable {
         } else {
             cmd.addAll(List.of("--node-name", nodeName, "--node-ip", "127.0.0.1"));
         }
+        cmd.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("KUBE4J_DATA_DIR");
         long t0 = System.nanoTime();
@@ -171,7 +178,13 @@ final class ServerProcess implements AutoCloseable {
     /** Starts (with a node when {@code nodeName} is given) and waits until the API server is ready. */
     static ServerProcess startReady(BenchOptions o, Path dataDir, String label, String nodeName)
             throws IOException, InterruptedException {
-        ServerProcess sp = start(o, dataDir, label, nodeName);
+        return startReady(o, dataDir, label, nodeName, List.of());
+    }
+
+    /** As {@link #startReady(BenchOptions, Path, String, String)}, with more {@code kube4j server} flags. */
+    static ServerProcess startReady(BenchOptions o, Path dataDir, String label, String nodeName,
+                                    List<String> extraArgs) throws IOException, InterruptedException {
+        ServerProcess sp = start(o, dataDir, label, nodeName, extraArgs);
         try {
             HttpClient poller = readinessClient();
             sp.awaitReady(poller, Duration.ofSeconds(120));

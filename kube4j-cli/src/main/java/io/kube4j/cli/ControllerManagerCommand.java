@@ -29,11 +29,15 @@ final class ControllerManagerCommand implements Callable<Integer> {
             description = "Pod IP range the node IPAM controller hands out (default: ${DEFAULT-VALUE}).")
     String clusterCidr;
 
+    @Option(names = "--service-lb-pool", description = "Addresses ServiceLB gives LoadBalancer services: a CIDR or "
+            + "first-last range (default: the nodes' InternalIPs).")
+    String serviceLbPool;
+
     @Override
     public Integer call() throws Exception {
         KubernetesClient client = KubeconfigClient.from(kubeconfig);
         ControllerManager manager = Controllers.manager(client, clusterCidr, leaderElect,
-                NodeLifecycleOptions.defaults(), 12500).start();
+                NodeLifecycleOptions.defaults(), 12500, serviceLbPool).start();
         System.out.println("kube4j controller-manager running against " + client.getMasterUrl());
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

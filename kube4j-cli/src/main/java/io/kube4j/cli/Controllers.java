@@ -19,6 +19,8 @@ import io.kube4j.controllers.podgc.PodGcController;
 import io.kube4j.controllers.podgc.PodGcOptions;
 import io.kube4j.controllers.replicaset.ReplicaSetController;
 import io.kube4j.controllers.serviceaccount.ServiceAccountsController;
+import io.kube4j.controllers.servicelb.AddressPool;
+import io.kube4j.controllers.servicelb.ServiceLbController;
 
 import java.time.Clock;
 import java.util.List;
@@ -31,8 +33,12 @@ final class Controllers {
     }
 
     static ControllerManager manager(KubernetesClient client, String clusterCidr, boolean leaderElect,
-                                     NodeLifecycleOptions nodeLifecycle, int terminatedPodGcThreshold) {
+                                     NodeLifecycleOptions nodeLifecycle, int terminatedPodGcThreshold,
+                                     String serviceLbPool) {
         String host = NodeFlags.hostName();
+        // null or blank: the nodes' InternalIPs, as k3s's ServiceLB publishes node addresses
+        AddressPool lbPool = serviceLbPool == null || serviceLbPool.isBlank() ? null
+                : AddressPool.parse(serviceLbPool);
         List<Function<ControllerContext, Controller>> all = List.of(
                 ctx -> new NodeIpamController(ctx, clusterCidr, 24),
                 ctx -> new NodeLifecycleController(ctx, nodeLifecycle),
@@ -48,7 +54,8 @@ final class Controllers {
                 // services (issue 5): endpoints
                 EndpointController::new,
                 EndpointSliceController::new,
-                EndpointSliceMirroringController::new);
+                EndpointSliceMirroringController::new,
+                ctx -> new ServiceLbController(ctx, lbPool));
         ControllerManager.Election election = leaderElect
                 ? ControllerManager.Election.defaults(host + "_" + UUID.randomUUID())
                 : ControllerManager.Election.disabled();

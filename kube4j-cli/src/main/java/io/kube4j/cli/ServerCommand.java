@@ -85,6 +85,22 @@ final class ServerCommand implements Callable<Integer> {
             description = "How often the node lifecycle controller looks at every node (default: ${DEFAULT-VALUE}).")
     java.time.Duration nodeMonitorPeriod;
 
+    @Option(names = "--service-lb-pool", description = "Addresses ServiceLB gives LoadBalancer services: a CIDR or "
+            + "first-last range (default: the nodes' InternalIPs).")
+    String serviceLbPool;
+
+    // --- ingress controller (issue 5) ---
+    @Option(names = "--disable-ingress", description = "Run no ingress controller with this process's node.")
+    boolean disableIngress;
+
+    @Option(names = "--ingress-http-port", defaultValue = "80",
+            description = "HTTP port of the built-in ingress controller (default: ${DEFAULT-VALUE}).")
+    int ingressHttpPort;
+
+    @Option(names = "--ingress-https-port", defaultValue = "443",
+            description = "HTTPS port of the built-in ingress controller (default: ${DEFAULT-VALUE}).")
+    int ingressHttpsPort;
+
     /** A client config for the in-process controllers: the admin certificate (EC keys need the algorithm named). */
     static io.fabric8.kubernetes.client.Config adminConfig(String url, ApiServer server) {
         java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
@@ -141,7 +157,7 @@ final class ServerCommand implements Callable<Integer> {
         if (!disableControllers) {
             running.push(Controllers.manager(controllerClient, node.clusterCidr, leaderElect,
                     new io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions(nodeMonitorGracePeriod,
-                            nodeStartupGracePeriod, nodeMonitorPeriod), terminatedPodGcThreshold).start());
+                            nodeStartupGracePeriod, nodeMonitorPeriod), terminatedPodGcThreshold, serviceLbPool).start());
         }
         if (simulatedNodes > 0) {
             var sims = new io.kube4j.node.simulated.SimulatedNodes(controllerClient,
@@ -175,6 +191,20 @@ final class ServerCommand implements Callable<Integer> {
             }
             running.push(agent);
             System.out.println("node " + nodeOptions.nodeName() + " running (" + agent.runtimeEndpoint() + ")");
+            // --- ingress controller (issue 5): on the server's node, serving IngressClass kube4j ---
+            // a taken port costs the ingress, not the cluster
+            if (!disableIngress) {
+                try {
+                    var ingress = io.kube4j.ingress.Kube4jIngress.start(controllerClient,
+                            io.kube4j.ingress.IngressOptions.defaults(nodeOptions.nodeIp())
+                                    .withPorts(ingressHttpPort, ingressHttpsPort));
+                    running.push(ingress);
+                    System.out.println("ingress controller listening on http " + ingress.httpPort() + ", https "
+                            + ingress.httpsPort());
+                } catch (Exception e) {
+                    System.err.println("kube4j: the ingress controller did not start: " + e.getMessage());
+                }
+            }
         }
     }
 
