@@ -16,6 +16,7 @@ import io.kube4j.apiserver.resources.events.event.EventsV1Converter;
 import io.kube4j.apiserver.resources.authentication.selfsubjectreview.SelfSubjectReviewStrategy;
 import io.kube4j.apiserver.resources.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewStrategy;
 import io.kube4j.apiserver.registry.cache.CacheRouter;
+import io.kube4j.apiserver.resources.admission.DefaultIngressClass;
 import io.kube4j.apiserver.resources.admission.NamespaceLifecycle;
 import io.kube4j.apiserver.resources.core.namespace.NamespaceStrategy;
 import io.kube4j.storage.Storage;
@@ -173,7 +174,7 @@ public final class BuiltinResources {
     /** Creates a store for every definition and adds it to {@code registry}. */
     public static void register(Registry registry, Storage storage, CacheRouter router, Clock clock, Random random,
                                 String serviceCidr) {
-        List<AdmissionPlugin> admission = List.of(new NamespaceLifecycle(registry));
+        List<AdmissionPlugin> admission = List.of(new NamespaceLifecycle(registry), new DefaultIngressClass(registry));
         for (Definition d : definitions(CoreStrategies.all(registry, serviceCidr, clock))) {
             registry.add(new Store(d.info(), d.strategy(), storage, router, clock, admission, random, d.storageInfo(),
                     d.converter()), d.table());

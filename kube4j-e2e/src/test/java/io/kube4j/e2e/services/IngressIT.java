@@ -161,7 +161,7 @@ class IngressIT {
         KubectlResult get = ns.kubectl().run("get", "ingress", "kubia");
         assertThat(get).succeeds();
         assertThat(get.stdout()).containsPattern("NAME\\s+CLASS\\s+HOSTS\\s+ADDRESS\\s+PORTS\\s+AGE")
-                .containsPattern("kubia\\s+\\S+\\s+foo.example.com,bar.example.com\\s+127.0.0.1\\s+80, 443");
+                .containsPattern("kubia\\s+kube4j\\s+foo.example.com,bar.example.com\\s+127.0.0.1\\s+80, 443");
 
         NodePods.await("the route to foo.example.com", Duration.ofSeconds(20),
                 () -> get(false, "foo.example.com", "/").startsWith("HTTP/1.1 200"),
