@@ -58,7 +58,7 @@ public final class RulesetBuilder {
         t.chain("nodeport-endpoints-check", null)
                 .add("fib daddr type local meta l4proto . th dport vmap @no-endpoint-nodeports");
         t.chain("cluster-ips-check", null)
-                .add("ip daddr @cluster-ips reject comment \"Reject traffic to invalid ports of ClusterIPs\"")
+                .add("ip daddr @cluster-ips goto reject-chain comment \"Reject traffic to invalid ports of ClusterIPs\"")
                 .add("ip daddr " + options.serviceCidr() + " drop comment \"Drop traffic to unallocated ClusterIPs\"");
         t.chain("services", null)
                 .add("ip daddr . meta l4proto . th dport vmap @service-ips")

@@ -22,7 +22,7 @@ class RulesetBuilderTest {
     }
 
     private static String chainStarting(NftRuleset r, String prefix) {
-        return r.chains().stream().map(NftRuleset.Chain::name).filter(n -> n.startsWith(prefix)).findFirst().orElseThrow();
+        return r.chains().stream().map(NftRuleset.Chain::name).filter(n -> n.startsWith(prefix) && n.contains("/")).findFirst().orElseThrow();
     }
 
     @Test
