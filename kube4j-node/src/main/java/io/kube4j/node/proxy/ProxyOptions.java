@@ -19,7 +19,7 @@ import io.kube4j.node.network.Cidr;
  */
 public record ProxyOptions(String table, String nodeName, Cidr clusterCidr, Cidr serviceCidr, String bridge,
                            int masqueradeMark, Duration minSyncInterval, Duration fullSyncInterval) {
-    public static final String DEFAULT_TABLE = "kube4j-proxy";
+    public static final String DEFAULT_TABLE = io.kube4j.node.network.NodeCleanup.PROXY_TABLE;
 
     public ProxyOptions {
         Objects.requireNonNull(table, "table");
