@@ -24,7 +24,8 @@ import java.util.Map;
  */
 public final class Bench {
     private static final List<Benchmark> ALL = List.of(new ColdStartBench(), new IdleRssBench(), new PodCreateBench(),
-            new ListTableBench(), new WatchLatencyBench(), new NodePodStartupBench(), new SchedulerBench());
+            new ListTableBench(), new WatchLatencyBench(), new NodePodStartupBench(), new SchedulerBench(),
+            new ProxySyncBench());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Bench() {
