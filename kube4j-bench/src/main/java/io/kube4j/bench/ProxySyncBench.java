@@ -28,7 +28,7 @@ final class ProxySyncBench implements Benchmark {
     public String method() {
         return "server with its node; a selectorless Service and one EndpointSlice; " + CHANGES + " merge-patches of "
                 + "the slice's endpoint address, " + SPACING_MS + " ms apart; latency = the new endpoint chain listed by "
-                + "`nft list chains ip kube4j-proxy` (polled every 5 ms) - PATCH sent.";
+                + "`nft list chains ip` (polled every 5 ms) - PATCH sent.";
     }
 
     @Override
@@ -95,7 +95,7 @@ final class ProxySyncBench implements Benchmark {
         String needle = "__10.42.0." + host + "/8080";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            Process p = new ProcessBuilder("nft", "list", "chains", "ip", "kube4j-proxy").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("nft", "list", "chains", "ip").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             if (out.contains(needle)) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.kube4j.e2e.Kube4jE2E;
 import io.kube4j.e2e.KubectlResult;
 import io.kube4j.e2e.TestNamespace;
+import io.kube4j.e2e.controllers.ReplicatedPods;
 import io.kube4j.e2e.node.NodePods;
 
 /**
@@ -33,30 +34,6 @@ import io.kube4j.e2e.node.NodePods;
 class ServicesIT {
 
     private static final Duration SYNC = Duration.ofSeconds(20);
-
-    private static String kubiaRc(int replicas) {
-        return """
-                apiVersion: v1
-                kind: ReplicationController
-                metadata:
-                  name: kubia
-                spec:
-                  replicas: %d
-                  selector:
-                    app: kubia
-                  template:
-                    metadata:
-                      labels:
-                        app: kubia
-                    spec:
-                      terminationGracePeriodSeconds: 5
-                      containers:
-                      - name: kubia
-                        image: %s
-                        ports:
-                        - containerPort: 8080
-                """.formatted(replicas, NodePods.KUBIA);
-    }
 
     /** A slice for {@code service} with these pod IPs on port 8080 (unnamed port, as kubectl expose makes). */
     private static void slice(TestNamespace ns, String service, String portName, List<String> ips) {
@@ -106,7 +83,7 @@ class ServicesIT {
 
     @Test
     void clusterIpNodePortAffinityAndHairpin(TestNamespace ns) throws Exception {
-        NodePods.apply(ns, kubiaRc(3));
+        NodePods.apply(ns, ReplicatedPods.kubiaRc("kubia", 3));
         NodePods.apply(ns, NodePods.busybox("client"));
         NodePods.await("3 kubia pods with IPs", Duration.ofSeconds(90),
                 () -> kubiaPods(ns).stream().filter(l -> l.split(" ").length == 2).count() == 3,

@@ -24,8 +24,9 @@ import io.kube4j.node.host.HostCommand;
 /**
  * kube-proxy: informers on Services and EndpointSlices (all namespaces) feed one sync loop that rebuilds the whole
  * ruleset ({@link RulesetBuilder}) and applies it as one {@code nft -f -} transaction. A change marks the state
- * dirty; syncs are at least {@link ProxyOptions#minSyncInterval()} apart (changes in between are coalesced) and
- * happen at least every {@link ProxyOptions#fullSyncInterval()} anyway, so nothing missed stays missed. A failed
+ * dirty; change-driven syncs are at least {@link ProxyOptions#minSyncInterval()} apart (changes in between are
+ * coalesced), and a sync happens at least every {@link ProxyOptions#fullSyncInterval()} anyway, so nothing missed
+ * stays missed. A failed
  * transaction makes the next sync recreate the table from nothing.
  *
  * <p>It measures, for each EndpointSlice change, the time from the informer event to the rules being applied
@@ -127,23 +128,27 @@ public final class KubeProxy implements AutoCloseable {
             }
             while (!closed) {
                 List<Long> changes;
+                boolean changed;
                 lock.lock();
                 try {
                     long fullDue = lastFull + options.fullSyncInterval().toNanos();
                     while (!dirty && !closed && System.nanoTime() < fullDue) {
-                        changed.awaitNanos(fullDue - System.nanoTime());
+                        this.changed.awaitNanos(fullDue - System.nanoTime());
                     }
                     if (closed) {
                         return;
                     }
+                    changed = dirty;
                     dirty = false;
                     changes = List.copyOf(pendingChanges);
                     pendingChanges.clear();
                 } finally {
                     lock.unlock();
                 }
+                // The minimum interval spaces change-driven syncs only: a periodic sync just before a change
+                // doesn't delay it (upstream's runner allows a burst of two for the same reason).
                 long wait = lastStart + options.minSyncInterval().toNanos() - System.nanoTime();
-                if (lastStart != 0 && wait > 0) {
+                if (changed && lastStart != 0 && wait > 0) {
                     // coalesce: whatever else changes meanwhile goes into this sync too
                     TimeUnit.NANOSECONDS.sleep(wait);
                     lock.lock();
@@ -156,10 +161,13 @@ public final class KubeProxy implements AutoCloseable {
                         lock.unlock();
                     }
                 }
-                lastStart = System.nanoTime();
-                boolean full = lastStart - lastFull >= options.fullSyncInterval().toNanos();
+                long now = System.nanoTime();
+                if (changed) {
+                    lastStart = now;
+                }
+                boolean full = now - lastFull >= options.fullSyncInterval().toNanos();
                 if (full) {
-                    lastFull = lastStart;
+                    lastFull = now;
                 }
                 syncOnce(changes, full);
             }
