@@ -60,7 +60,7 @@ final class IngressBench implements Benchmark {
                     List.of("--ingress-http-port", Integer.toString(httpPort),
                             "--ingress-https-port", Integer.toString(ServerProcess.freePort())));
             try (AdminClient admin = sp.admin(); HttpLoad load = new HttpLoad()) {
-                NodePodStartupBench.awaitNodeReady(admin);
+                NodePodStartupBench.awaitNodeReady(admin, NodePodStartupBench.NODE);
                 String podIp = backend(admin);
                 awaitRoute(httpPort);
                 Duration measured = Duration.ofSeconds(o.ingressSeconds());

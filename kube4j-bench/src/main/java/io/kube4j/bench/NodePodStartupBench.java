@@ -70,7 +70,7 @@ final class NodePodStartupBench implements Benchmark {
         try (NodeLock lock = NodeLock.acquire()) {
             ServerProcess sp = ServerProcess.startReady(o, dir, "node-pods", NODE);
             try (AdminClient admin = sp.admin()) {
-                awaitNodeReady(admin);
+                awaitNodeReady(admin, NODE);
                 Thread.sleep(o.idleSeconds() * 1000L);
                 double idleMb = sp.memoryKb()[0] / 1024.0;
                 results.put("rssNodeIdleMb", round(idleMb));
@@ -165,10 +165,10 @@ final class NodePodStartupBench implements Benchmark {
                 + "\"kube4j.local/kubia:1\",\"imagePullPolicy\":\"IfNotPresent\"}]}}").getBytes(StandardCharsets.UTF_8);
     }
 
-    static void awaitNodeReady(AdminClient admin) throws Exception {
+    static void awaitNodeReady(AdminClient admin, String nodeName) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
-            AdminClient.Reply r = admin.get("/api/v1/nodes/" + NODE, AdminClient.JSON);
+            AdminClient.Reply r = admin.get("/api/v1/nodes/" + nodeName, AdminClient.JSON);
             if (r.status() == 200) {
                 JsonNode node = JSON.readTree(r.body());
                 boolean ready = false;
@@ -181,7 +181,7 @@ final class NodePodStartupBench implements Benchmark {
             }
             Thread.sleep(100);
         }
-        throw new IOException("node " + NODE + " not Ready after 120 s");
+        throw new IOException("node " + nodeName + " not Ready after 120 s");
     }
 
     private static void awaitNoPods(AdminClient admin) throws Exception {

@@ -21,6 +21,10 @@ import io.kube4j.node.kubelet.server.KubeletServerOptions;
 import io.kube4j.node.network.Cidr;
 import io.kube4j.node.network.CniConfig;
 import io.kube4j.node.network.NetworkGuard;
+import io.kube4j.node.network.Cidr;
+import io.kube4j.node.network.PodBridge;
+import io.kube4j.node.proxy.KubeProxy;
+import io.kube4j.node.proxy.ProxyOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +38,7 @@ import java.util.List;
 
 /**
  * A whole node in this process: host checks, the network-safety guard, containerd (a child process, or an existing
- * endpoint), the built-in test images, the kubelet and its HTTPS server. {@link #start} brings them up in that order
+ * endpoint), the built-in test images, kube-proxy, the kubelet and its HTTPS server. {@link #start} brings them up in that order
  * (the guard before anything can send a packet); {@link #close} stops the kubelet and containerd but leaves running
  * containers alone, so a restarted node adopts them. Not thread-safe: one owner starts and stops it.
  */
@@ -50,6 +54,8 @@ public final class NodeAgent implements AutoCloseable {
     private KubeletServer server;
     private Thread networkSetup;
     private ClusterDns clusterDns;
+    private NetworkGuard guard;
+    private KubeProxy proxy;
 
     private NodeAgent(NodeOptions options, NodeCredentials credentials) {
         this.options = options;
@@ -79,8 +85,9 @@ public final class NodeAgent implements AutoCloseable {
         if (managed) {
             HostPackages.forThisHost().ensureInstalled();
         }
-        new NetworkGuard(NetworkGuard.Options.defaults().withCidrs(options.clusterCidr(), options.serviceCidr())
-                .withEgress(options.podEgress())).install();
+        guard = new NetworkGuard(NetworkGuard.Options.defaults().withCidrs(options.clusterCidr(), options.serviceCidr())
+                .withEgress(options.podEgress()));
+        guard.install();
         Containerd.Config cfg = Containerd.Config.defaults(options.dataDir());
         if (managed) {
             TestImages.ensureBuilt(options.dataDir());
@@ -95,6 +102,11 @@ public final class NodeAgent implements AutoCloseable {
             new ImageImporter(containerd.socket()).importDirectory(options.dataDir().resolve("images"));
         }
         client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
+        // --- kube-proxy (issue 5): after the guard, before any pod runs ---
+        proxy = new KubeProxy(ProxyOptions.defaults(options.nodeName(), options.clusterCidr(), options.serviceCidr(),
+                CniConfig.BRIDGE), client, KubeProxy.RulesetApplier.nft(), Clock.systemUTC());
+        proxy.start();
+        // --- end kube-proxy ---
         CriPodRuntime podRuntime = new CriPodRuntime(runtime, runtime, options.podLogsDir(),
                 NodeInfoProbe.memoryBytes(), podDns());
         kubelet = new Kubelet(new KubeletConfig(options.nodeName(), options.nodeIp(), options.kubeletPort(),
@@ -125,6 +137,9 @@ public final class NodeAgent implements AutoCloseable {
         try {
             String cidr = kubelet.nodeStatus().awaitPodCidr(Duration.ofDays(365));
             if (cidr != null) {
+                // kube-proxy: the bridge exists before the first pod, so the host reaches ClusterIPs through it
+                PodBridge.ensure(CniConfig.BRIDGE, PodBridge.gateway(Cidr.parse(cidr)), null);
+                guard.routeServicesToBridge();
                 CniConfig.write(confDir, CniConfig.Options.of(options.dataDir(), cidr).withEgress(options.podEgress()));
                 LOG.info("pod network {} on bridge {}", cidr, CniConfig.BRIDGE);
                 if (clusterDns != null) {
@@ -182,6 +197,9 @@ public final class NodeAgent implements AutoCloseable {
         }
         if (clusterDns != null) {
             clusterDns.close();
+        }
+        if (proxy != null) {
+            proxy.close(); // its rules stay: a restarted node replaces them, kube4j killall removes them
         }
         if (kubelet != null) {
             kubelet.close();

@@ -11,14 +11,14 @@ import java.util.List;
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
 
 /** Manifests and waits the controller e2e tests share: the book's kubia RC and RS, the pods a selector has. */
-final class ReplicatedPods {
+public final class ReplicatedPods {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private ReplicatedPods() {
     }
 
     /** The book's kubia-rc.yaml, pinned to the node until the scheduler lands, with a short grace period. */
-    static String kubiaRc(String name, int replicas) {
+    public static String kubiaRc(String name, int replicas) {
         return """
                 apiVersion: v1
                 kind: ReplicationController

@@ -27,11 +27,12 @@ import io.kube4j.node.host.HostCommand;
  * </ol>
  * The routes are marked {@code proto 180} so {@link #remove()} deletes only what it added.
  *
- * <p><b>Consequence</b>: the route lookup for a locally opened connection happens before the NAT
- * output hook, so with the unreachable route the host itself can't reach ClusterIPs even where
- * kube-proxy DNATs them (pods can: their packets are DNATed in prerouting, before routing).
- * Whoever needs host-to-ClusterIP traffic must add a more specific route (e.g. the ClusterIP /32
- * via the bridge).
+ * <p>The route lookup for a locally opened connection happens before the NAT output hook, so with
+ * the unreachable route the host itself can't reach ClusterIPs even where kube-proxy DNATs them.
+ * Once the node's bridge exists, {@link #routeServicesToBridge()} sends the service CIDR to the
+ * bridge instead (kube-proxy DNATs what it serves; the rest stays on the bridge), and keeps the
+ * unreachable route behind it at metric {@value #FALLBACK_METRIC}, so when the bridge goes the
+ * CIDR is unreachable again rather than sent along the default route.
  *
  * <p>Called by the node at start-up ({@link #install()}) and by {@link NodeCleanup}
  * ({@link #remove()}); both are idempotent. Not thread-safe; one node owns one guard.
@@ -45,6 +46,8 @@ public final class NetworkGuard {
     public static final String DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
     /** The routing protocol number that marks the guard's routes (free in /etc/iproute2/rt_protos). */
     public static final int ROUTE_PROTO = 180;
+    /** The metric of the unreachable service route kept behind the bridge route. */
+    public static final int FALLBACK_METRIC = 4096;
 
     /**
      * What to guard.
@@ -166,27 +169,48 @@ public final class NetworkGuard {
                 options.clusterPodCidr(), options.serviceCidr(), options.egress());
     }
 
+    /**
+     * Routes the service CIDR to the bridge (which must exist), keeping the unreachable route behind it as a
+     * fallback; never a moment without a route. Idempotent. Called by the node once it has created its bridge.
+     */
+    public void routeServicesToBridge() {
+        String proto = Integer.toString(ROUTE_PROTO);
+        String svc = options.serviceCidr().toString();
+        run(List.of("ip", "route", "replace", "unreachable", svc, "metric", Integer.toString(FALLBACK_METRIC), "proto",
+                proto), null).orThrow();
+        run(List.of("ip", "route", "replace", svc, "dev", options.bridge(), "proto", proto), null).orThrow();
+        LOG.info("service CIDR {} routed to bridge {}", svc, options.bridge());
+    }
+
     /** Whether the nftables table and both routes are in place. */
     public boolean isInstalled() {
         if (!run(List.of("nft", "list", "table", "inet", options.table()), null).ok()) {
             return false;
         }
-        String routes = run(List.of("ip", "route", "show", "type", "unreachable", "proto", Integer.toString(ROUTE_PROTO)), null)
-                .orThrow().stdout();
-        return routes.lines().map(String::strip).toList()
-                .containsAll(List.of("unreachable " + options.serviceCidr(), "unreachable " + options.clusterPodCidr()));
+        List<String> routes = run(List.of("ip", "route", "show", "proto", Integer.toString(ROUTE_PROTO)), null)
+                .orThrow().stdout().lines().map(String::strip).toList();
+        String svc = options.serviceCidr().toString();
+        boolean services = routes.contains("unreachable " + svc)
+                || routes.contains("unreachable " + svc + " metric " + FALLBACK_METRIC);
+        return services && routes.contains("unreachable " + options.clusterPodCidr());
     }
 
-    /** Deletes the table and the guard's two routes, and nothing else. Idempotent. */
+    /** Deletes the table and the guard's routes (also the service route to the bridge), and nothing else. Idempotent. */
     public void remove() {
         // add + delete in one transaction: no error when the table is already gone.
         run(List.of("nft", "-f", "-"), "add table inet " + options.table() + "\ndelete table inet " + options.table() + "\n")
                 .orThrow();
         for (Cidr c : List.of(options.serviceCidr(), options.clusterPodCidr())) {
-            HostCommand.Result r = run(List.of("ip", "route", "del", "unreachable", c.toString(), "proto",
-                    Integer.toString(ROUTE_PROTO)), null);
-            if (!r.ok() && !r.stderr().contains("No such process")) {
-                r.orThrow();
+            // no type given: any of ours for this prefix (unreachable, its fallback, the bridge route), one per call
+            for (int i = 0; i < 8; i++) {
+                HostCommand.Result r = run(List.of("ip", "route", "del", c.toString(), "proto",
+                        Integer.toString(ROUTE_PROTO)), null);
+                if (!r.ok()) {
+                    if (!r.stderr().contains("No such process")) {
+                        r.orThrow();
+                    }
+                    break;
+                }
             }
         }
         LOG.info("network guard removed table={}", options.table());

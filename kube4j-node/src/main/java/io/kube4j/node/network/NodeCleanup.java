@@ -41,6 +41,8 @@ import io.kube4j.node.host.HostCommand;
  *   <li>{@link #removeBridge()}: the bridge ({@code kube4j0}); its address and connected route go
  *       with it. The bridge plugin keeps it after the last CNI DEL.</li>
  *   <li>{@link #removeIpamLeases()}: host-local's leases, {@code DATA/cni/networks/NET}.</li>
+ *   <li>{@link #removeProxyRules()}: kube-proxy's nftables table ({@code ip kube4j-proxy}); its
+ *       service route and the bridge's {@code route_localnet} went with the bridge.</li>
  *   <li>{@link #removeGuard()}: the network guard's table and routes ({@link NetworkGuard#remove()}).</li>
  *   <li>{@link #removeContainerdState()}: containerd's state dir ({@code /run/kube4j/containerd}:
  *       sockets, shim bundles, runc state). Refused while anything is mounted below it (a
@@ -56,6 +58,9 @@ public final class NodeCleanup {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeCleanup.class);
 
+    /** kube-proxy's table (io.kube4j.node.proxy.ProxyOptions#DEFAULT_TABLE). */
+    public static final String PROXY_TABLE = "kube4j-proxy";
+
     private static final List<String> PORTMAP_CHAINS = List.of("CNI-HOSTPORT-DNAT", "CNI-HOSTPORT-MASQ", "CNI-HOSTPORT-SETMARK");
 
     /**
@@ -66,17 +71,28 @@ public final class NodeCleanup {
      * @param networkName the CNI network name
      * @param bridge the CNI bridge
      * @param guard the network guard to remove
+     * @param proxyTable kube-proxy's nftables table (family ip)
      */
-    public record Options(Path dataDir, Path stateDir, String networkName, String bridge, NetworkGuard.Options guard) {
+    public record Options(Path dataDir, Path stateDir, String networkName, String bridge, NetworkGuard.Options guard,
+                          String proxyTable) {
         public Options {
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(stateDir, "stateDir");
             Objects.requireNonNull(networkName, "networkName");
             Objects.requireNonNull(bridge, "bridge");
             Objects.requireNonNull(guard, "guard");
+            Objects.requireNonNull(proxyTable, "proxyTable");
+            if (!proxyTable.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
+                throw new IllegalArgumentException("bad nftables table name " + proxyTable);
+            }
             if (networkName.contains("\"") || networkName.contains("\\")) {
                 throw new IllegalArgumentException("bad network name " + networkName);
             }
+        }
+
+        /** With kube-proxy's default table. */
+        public Options(Path dataDir, Path stateDir, String networkName, String bridge, NetworkGuard.Options guard) {
+            this(dataDir, stateDir, networkName, bridge, guard, PROXY_TABLE);
         }
 
         /** The node defaults: network kube4j, bridge kube4j0, state /run/kube4j/containerd, the default guard. */
@@ -101,6 +117,9 @@ public final class NodeCleanup {
         }
         if (removeIpamLeases()) {
             done.add("IPAM leases " + ipamDir());
+        }
+        if (removeProxyRules()) {
+            done.add("kube-proxy table " + options.proxyTable());
         }
         removeGuard();
         done.add("network guard " + options.guard().table());
@@ -208,13 +227,24 @@ public final class NodeCleanup {
         return deleteTree(ipamDir());
     }
 
-    /** Step 4. */
+    /** Step 4; true if the table was there. */
+    public boolean removeProxyRules() {
+        if (!HostCommand.run("nft", "list", "table", "ip", options.proxyTable()).ok()) {
+            return false;
+        }
+        // add + delete in one transaction: no error if the table went meanwhile
+        HostCommand.run(List.of("nft", "-f", "-"), "add table ip " + options.proxyTable() + "\ndelete table ip "
+                + options.proxyTable() + "\n", Map.of(), Duration.ofSeconds(10)).orThrow();
+        return true;
+    }
+
+    /** Step 5. */
     public void removeGuard() {
         new NetworkGuard(options.guard()).remove();
     }
 
     /**
-     * Step 5; true if the state dir was there.
+     * Step 6; true if the state dir was there.
      *
      * @throws IllegalStateException if containers still have mounts below it or containerd answers
      */

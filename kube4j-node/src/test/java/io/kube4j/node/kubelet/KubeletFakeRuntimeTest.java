@@ -3,11 +3,8 @@ package io.kube4j.node.kubelet;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kube4j.apiserver.server.ApiServer;
-import io.kube4j.apiserver.server.ApiServerOptions;
 import io.kube4j.cri.fake.FakeRuntime;
 import io.kube4j.node.kubelet.runtime.CriPodRuntime;
 import org.junit.jupiter.api.AfterEach;
@@ -15,11 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +29,7 @@ class KubeletFakeRuntimeTest {
 
     @TempDir
     Path dir;
+    io.kube4j.node.InProcessApi api;
     ApiServer server;
     KubernetesClient client;
     FakeRuntime fake;
@@ -41,16 +37,9 @@ class KubeletFakeRuntimeTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new ApiServer(new ApiServerOptions(dir.resolve("server"), "127.0.0.1", 0, "memory", null, null, null))
-                .start();
-        Base64.Encoder b64 = Base64.getEncoder();
-        var pki = server.pki();
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl("https://127.0.0.1:" + server.port())
-                .withCaCertData(b64.encodeToString(pki.caPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientCertData(b64.encodeToString(pki.admin().certPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientKeyData(b64.encodeToString(pki.admin().keyPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientKeyAlgo("EC").withNamespace("default").build()).build();
+        api = io.kube4j.node.InProcessApi.start(dir);
+        server = api.server();
+        client = api.client();
         fake = new FakeRuntime();
         fake.addImage("kube4j.local/kubia:1");
         kubelet = newKubelet();

@@ -168,4 +168,33 @@ class NetworkGuardTest {
         assertThat(out.stdout()).contains("hello");
         assertThat(uplink.rxPackets("up1")).isGreaterThan(before);
     }
+
+    /** In a namespace: the service CIDR goes to the pre-created bridge, falls back to unreachable without it. */
+    @Test
+    void servicesRouteToTheBridgeWithTheUnreachableRouteBehindIt() {
+        RootHost.requireRoot();
+        TestNetns node = TestNetns.create("r");
+        cleanup.add(node);
+        NetworkGuard guard = new NetworkGuard(testOptions().inNetns(node.name));
+        guard.install();
+        PodBridge.ensure("k4jh0", PodBridge.gateway(Cidr.parse("10.242.0.0/24")), node.name);
+        PodBridge.ensure("k4jh0", "10.242.0.1/24", node.name); // idempotent
+        guard.routeServicesToBridge();
+        guard.routeServicesToBridge();
+        assertThat(node.check("sysctl", "-n", "net.ipv4.conf.k4jh0.route_localnet").stdout().strip()).isEqualTo("1");
+        assertThat(node.check("sysctl", "-n", "net.ipv4.conf.all.route_localnet").stdout().strip()).isEqualTo("0");
+        assertThat(node.check("ip", "-4", "addr", "show", "dev", "k4jh0").stdout()).contains("inet 10.242.0.1/24");
+        List<String> routes = node.check("ip", "route", "show", "proto", "180").stdout().lines().map(String::strip).toList();
+        assertThat(routes).containsExactlyInAnyOrder("10.243.0.0/16 dev k4jh0 scope link",
+                "unreachable 10.243.0.0/16 metric 4096", "unreachable 10.242.0.0/16");
+        assertThat(guard.isInstalled()).isTrue();
+        assertThat(node.check("ip", "route", "get", "10.243.0.5").stdout()).contains("dev k4jh0 src 10.242.0.1");
+
+        node.check("ip", "link", "del", "k4jh0");
+        assertThat(node.run("ip", "route", "get", "10.243.0.5").stderr()).contains("No route to host");
+
+        guard.remove();
+        assertThat(node.check("ip", "route", "show", "proto", "180").stdout()).isBlank();
+        assertThat(guard.isInstalled()).isFalse();
+    }
 }

@@ -129,7 +129,12 @@ class NodeCleanupTest {
         NetworkGuard.Options guardOptions = NetworkGuard.Options.defaults().withCidrs("10.242.0.0/16", "10.243.0.0/16")
                 .withTable("k4jh-guard-" + suffix).withBridge(bridge);
         Path stateDir = Files.createDirectories(tmp.resolve("state/io.containerd.runtime.v2.task"));
-        NodeCleanup nodeCleanup = new NodeCleanup(new NodeCleanup.Options(tmp, stateDir.getParent(), network, bridge, guardOptions));
+        // a kube-proxy table of this test's own (never the real node's kube4j-proxy)
+        String proxyTable = "k4jh-proxy-" + ProcessHandle.current().pid();
+        HostCommand.run(List.of("nft", "-f", "-"), "add table ip " + proxyTable + "\nadd chain ip " + proxyTable + " c\n",
+                java.util.Map.of(), java.time.Duration.ofSeconds(10)).orThrow();
+        NodeCleanup nodeCleanup = new NodeCleanup(new NodeCleanup.Options(tmp, stateDir.getParent(), network, bridge,
+                guardOptions, proxyTable));
         cleanup.add(nodeCleanup::run); // also if the test fails half-way
         new NetworkGuard(guardOptions).install();
 
@@ -180,6 +185,7 @@ class NodeCleanupTest {
         // The node dies without CNI DEL; cleanup takes everything away.
         List<String> removed = nodeCleanup.run();
         assertThat(removed).contains("bridge " + bridge, "network guard " + guardOptions.table(),
+                "kube-proxy table " + proxyTable,
                 "containerd state " + stateDir.getParent());
         assertThat(removed.stream().filter(s -> s.startsWith("nat chain CNI-"))).hasSize(2);
         String after = HostCommand.check("iptables-save", "-t", "nat").stdout();
@@ -190,6 +196,7 @@ class NodeCleanupTest {
         assertThat(HostCommand.run("ip", "link", "show", bridge).ok()).isFalse();
         assertThat(HostCommand.check("ip", "route").stdout()).doesNotContain("10.242.", "10.243.");
         assertThat(HostCommand.run("nft", "list", "table", "inet", guardOptions.table()).ok()).isFalse();
+        assertThat(HostCommand.run("nft", "list", "table", "ip", proxyTable).ok()).isFalse();
         assertThat(tmp.resolve("cni/networks").resolve(network)).doesNotExist();
         assertThat(stateDir.getParent()).doesNotExist();
         assertThat(nodeCleanup.run()).as("nothing left the second time").isEqualTo(List.of("network guard " + guardOptions.table()));
@@ -198,7 +205,8 @@ class NodeCleanupTest {
     @Test
     void refusesANonBridgeDevice() {
         RootHost.requireRoot();
-        NodeCleanup c = new NodeCleanup(new NodeCleanup.Options(tmp, tmp.resolve("s"), "x", "lo", NetworkGuard.Options.defaults()));
+        NodeCleanup c = new NodeCleanup(new NodeCleanup.Options(tmp, tmp.resolve("s"), "x", "lo", NetworkGuard.Options.defaults(),
+                "k4jh-proxy-none"));
         assertThatThrownBy(c::removeBridge).hasMessage("lo is not a bridge; not deleting it");
     }
 }

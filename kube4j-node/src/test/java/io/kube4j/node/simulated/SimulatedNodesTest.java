@@ -4,21 +4,16 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kube4j.apiserver.server.ApiServer;
-import io.kube4j.apiserver.server.ApiServerOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,22 +23,16 @@ import static org.awaitility.Awaitility.await;
 class SimulatedNodesTest {
     @TempDir
     Path dir;
+    io.kube4j.node.InProcessApi api;
     ApiServer server;
     KubernetesClient client;
     SimulatedNodes sims;
 
     @BeforeEach
     void start() throws Exception {
-        server = new ApiServer(new ApiServerOptions(dir.resolve("server"), "127.0.0.1", 0, "memory", null, null, null))
-                .start();
-        Base64.Encoder b64 = Base64.getEncoder();
-        var pki = server.pki();
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl("https://127.0.0.1:" + server.port())
-                .withCaCertData(b64.encodeToString(pki.caPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientCertData(b64.encodeToString(pki.admin().certPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientKeyData(b64.encodeToString(pki.admin().keyPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientKeyAlgo("EC").withNamespace("default").build()).build();
+        api = io.kube4j.node.InProcessApi.start(dir);
+        server = api.server();
+        client = api.client();
         sims = new SimulatedNodes(client, SimulatedNodeOptions.defaults("sim-", 3)
                 .withLabels(Map.of("zone", "a")).withHeartbeat(Duration.ofMillis(500), Duration.ofMinutes(1)),
                 Clock.systemUTC()).start();
