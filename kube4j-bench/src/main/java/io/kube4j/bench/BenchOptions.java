@@ -35,6 +35,7 @@ import java.util.Map;
  * @param ingressSeconds     ingress: measured seconds of one round against one proxy
  * @param ingressConnections ingress: concurrent keep-alive connections of the load generator
  * @param ingressRounds      ingress: measured rounds per proxy, interleaved (kube4j, nginx, kube4j, ...)
+ * @param ingressBackend     ingress: the backend pod, {@code nginx} (keep-alive) or {@code httpd} (busybox)
  * @param dnsServices        dns: services (one A record each) the in-process DNS server answers for
  * @param dnsSeconds         dns: measured seconds per client count (after a warm-up as long)
  * @param dnsClients         dns: the closed-loop UDP client counts to measure, in order
@@ -45,7 +46,8 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                     int runs, int idleSeconds, int pods, int warmupPods, int clients, int listIterations,
                     int listWarmups, int watchers, int writes, int watchWarmupWrites, int writeIntervalMillis,
                     String storage, boolean jfr, boolean cds, int nodePods, int schedNodes, int schedPods,
-                    int ingressSeconds, int ingressConnections, int ingressRounds, int dnsServices,
+                    int ingressSeconds, int ingressConnections, int ingressRounds, String ingressBackend,
+                    int dnsServices,
                     int dnsSeconds, List<Integer> dnsClients) {
 
     /** The JVM flags {@code ./kube4j} uses unless KUBE4J_JAVA_OPTS overrides them. */
@@ -75,6 +77,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
               --ingress-seconds=5   ingress: measured seconds of one round against one proxy
               --ingress-rounds=3    ingress: rounds per proxy, interleaved (kube4j, nginx, kube4j, nginx, ...)
               --ingress-connections=16  ingress: concurrent keep-alive connections
+              --ingress-backend=nginx   ingress: backend pod, nginx (host binary, keep-alive) or httpd (busybox)
               --dns-services=1000   dns: services the in-process DNS server knows
               --dns-seconds=5       dns: measured seconds per client count (after a warm-up as long)
               --dns-clients=1,4,16  dns: closed-loop UDP client counts
@@ -110,13 +113,14 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 Boolean.parseBoolean(opts.getOrDefault("cds", "true")), intOpt(opts, "node-pods", 50),
                 intOpt(opts, "sched-nodes", 1000), intOpt(opts, "sched-pods", 10_000),
                 intOpt(opts, "ingress-seconds", 5), intOpt(opts, "ingress-connections", 16),
-                intOpt(opts, "ingress-rounds", 3), intOpt(opts, "dns-services", 1000), intOpt(opts, "dns-seconds", 5),
+                intOpt(opts, "ingress-rounds", 3), opts.getOrDefault("ingress-backend", "nginx"),
+                intOpt(opts, "dns-services", 1000), intOpt(opts, "dns-seconds", 5),
                 intList(opts, "dns-clients", "1,4,16"));
         opts.keySet().removeAll(List.of("jar", "java", "server-jvm-opts", "out", "runs", "idle-seconds", "pods",
                 "warmup-pods", "clients", "list-iterations", "list-warmups", "watchers", "writes", "watch-warmup-writes",
                 "write-interval-ms",
                 "storage", "jfr", "cds", "node-pods", "sched-nodes", "sched-pods", "ingress-seconds",
-                "ingress-connections", "ingress-rounds", "dns-services", "dns-seconds", "dns-clients", "help"));
+                "ingress-connections", "ingress-rounds", "ingress-backend", "dns-services", "dns-seconds", "dns-clients", "help"));
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): " + opts.keySet());
         }
@@ -125,6 +129,9 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 || o.dnsServices < 1 || o.dnsSeconds < 1 || o.dnsClients.isEmpty()
                 || o.dnsClients.stream().anyMatch(c -> c < 1)) {
             throw new IllegalArgumentException("counts must be positive (and --writes at least 2)");
+        }
+        if (!o.ingressBackend.equals("nginx") && !o.ingressBackend.equals("httpd")) {
+            throw new IllegalArgumentException("--ingress-backend must be nginx or httpd");
         }
         if (!o.storage.equals("embedded") && !o.storage.equals("memory")) {
             throw new IllegalArgumentException("--storage must be embedded or memory");

@@ -21,9 +21,12 @@ import java.util.concurrent.TimeUnit;
  * Ingress throughput and latency against one backend pod, side by side with nginx from Debian ({@code nginx-light},
  * installed with apt-get when missing; needs root) configured as the same reverse proxy on 127.0.0.1 with its own
  * temporary config, pid, log and temp dirs, and stopped by its PID afterwards. The backend is one pod on the server's
- * real node running busybox {@code httpd} with a small static file, reached by both proxies at its pod IP (a
- * selectorless Service with a hand-made EndpointSlice behind an Ingress for kube4j; an upstream block with keepalive
- * for nginx). Rounds alternate (kube4j, nginx, kube4j, nginx, ...) so that a change in the machine's load hits both;
+ * real node serving a small static file, reached by both proxies at its pod IP (a selectorless Service with a
+ * hand-made EndpointSlice behind an Ingress for kube4j; an upstream block with keepalive for nginx). Two backends
+ * ({@link BackendKind}): the host's nginx binary run inside a busybox pod (keeps connections alive, so both proxies
+ * reuse pooled backend connections), or busybox {@code httpd}, which closes every connection: then each proxied request
+ * leaves a host socket in TIME_WAIT towards the one pod address, and after about 28,000 requests (the ephemeral port
+ * range) within a minute both proxies slow down waiting for free ports. Rounds alternate (kube4j, nginx, kube4j, nginx, ...) so that a change in the machine's load hits both;
  * the medians of the rounds are compared.
  */
 final class IngressBench implements Benchmark {
@@ -41,8 +44,8 @@ final class IngressBench implements Benchmark {
 
     @Override
     public String method() {
-        return "one busybox httpd pod (static " + BODY.length() + "-byte file; httpd closes every connection) on the "
-                + "real node; closed-loop HTTP/1.1 GETs with Host " + HOST + " over N keep-alive connections to "
+        return "one backend pod (--ingress-backend: nginx with keep-alive, or busybox httpd) serving a static "
+                + BODY.length() + "-byte file on the real node; closed-loop HTTP/1.1 GETs with Host " + HOST + " over N keep-alive connections to "
                 + "127.0.0.1, alternately to kube4j's ingress and to nginx-light proxying to the same pod IP (one "
                 + "warm-up each, then R measured rounds each, interleaved); medians of the rounds' requests/s of 200s, "
                 + "p50, p99; machine load, CPU of the load generator, the server and nginx per round.";
@@ -60,7 +63,8 @@ final class IngressBench implements Benchmark {
         params.put("seconds", o.ingressSeconds());
         params.put("rounds", o.ingressRounds());
         params.put("connections", o.ingressConnections());
-        params.put("backend", "kube4j.local/busybox:1.36 httpd -f -p 8080 -h /www");
+        BackendKind kind = BackendKind.valueOf(o.ingressBackend().toUpperCase(java.util.Locale.ROOT));
+        params.put("backend", kind.description);
         Map<String, Object> results = new LinkedHashMap<>();
         int httpPort = ServerProcess.freePort();
         Path dir = ctx.freshDataDir("ingress");
@@ -70,7 +74,7 @@ final class IngressBench implements Benchmark {
                     List.of("--ingress-http-port", Integer.toString(httpPort),
                             "--ingress-https-port", Integer.toString(ServerProcess.freePort())));
             try (AdminClient admin = sp.admin(); HttpLoad load = new HttpLoad();
-                 Nginx nginx = Nginx.start(backend(admin), ServerProcess.freePort())) {
+                 Nginx nginx = Nginx.start(backend(admin, kind), ServerProcess.freePort())) {
                 results.put("nginxVersion", nginx.version());
                 results.put("nginxWorkers", nginx.workers());
                 awaitRoute(httpPort);
@@ -161,20 +165,51 @@ final class IngressBench implements Benchmark {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    /**
-     * Starts the backend pod (busybox httpd serving {@link #BODY}, written by the pod's command) and routes
-     * {@link #HOST} to it; returns its pod IP.
-     */
-    private static String backend(AdminClient admin) throws Exception {
+    /** The backend pods the bench can run; both serve {@link #BODY} on port 8080 from a busybox image. */
+    enum BackendKind {
+        /**
+         * The host's nginx (Debian, the same binary as the compared proxy) inside a kube4j.local/busybox:1.36 pod: the
+         * host's /usr is mounted read-only at /host/usr and /lib, /lib64 point into it; one worker, keep-alive.
+         */
+        NGINX("host nginx in a kube4j.local/busybox:1.36 pod (hostPath /usr read-only), 1 worker, keep-alive",
+                "ln -s /host/usr/lib /lib && ln -s /host/usr/lib64 /lib64 && mkdir -p /www /tmp/ngx && "
+                        + "printf '" + BODY.replace("\n", "\\n") + "' > /www/index.html && "
+                        + "printf '%s\\n' 'daemon off;' 'worker_processes 1;' 'pid /tmp/ngx/nginx.pid;' "
+                        + "'error_log stderr warn;' 'events { worker_connections 1024; }' 'http {' "
+                        + "'access_log off;' 'keepalive_requests 1000000;' 'keepalive_timeout 120s;' "
+                        + "'client_body_temp_path /tmp/ngx/body;' 'proxy_temp_path /tmp/ngx/proxy;' "
+                        + "'fastcgi_temp_path /tmp/ngx/fastcgi;' 'uwsgi_temp_path /tmp/ngx/uwsgi;' "
+                        + "'scgi_temp_path /tmp/ngx/scgi;' "
+                        + "'server { listen 8080; root /www; location / { } }' '}' > /tmp/ngx/nginx.conf && "
+                        + "exec /host/usr/sbin/nginx -e stderr -p /tmp/ngx -c /tmp/ngx/nginx.conf"),
+        /** busybox httpd: forks per connection and closes it after one answer ("Connection: close"). */
+        HTTPD("busybox httpd -f -p 8080 -h /www in kube4j.local/busybox:1.36 (closes every connection)",
+                // httpd as PID 1 ignores SIGTERM (NODE-NOTES pitfall 5): the pod is deleted with grace period 0
+                "mkdir -p /www && printf '" + BODY.replace("\n", "\\n") + "' > /www/index.html && "
+                        + "exec httpd -f -p 8080 -h /www");
+
+        final String description;
+        final String script;
+
+        BackendKind(String description, String script) {
+            this.description = description;
+            this.script = script;
+        }
+    }
+
+    /** Starts the backend pod of {@code kind} and routes {@link #HOST} to it; returns its pod IP. */
+    private static String backend(AdminClient admin, BackendKind kind) throws Exception {
         admin.ensureNamespace(NAMESPACE);
         String ns = "/api/v1/namespaces/" + NAMESPACE;
-        // httpd as PID 1 ignores SIGTERM (NODE-NOTES pitfall 5): the pod is deleted with grace period 0 anyway
-        String script = "mkdir -p /www && printf '" + BODY.replace("\n", "\\n") + "' > /www/index.html && "
-                + "exec httpd -f -p 8080 -h /www";
+        String mounts = kind == BackendKind.NGINX
+                ? ",\"volumeMounts\":[{\"name\":\"usr\",\"mountPath\":\"/host/usr\",\"readOnly\":true}]" : "";
+        String volumes = kind == BackendKind.NGINX
+                ? ",\"volumes\":[{\"name\":\"usr\",\"hostPath\":{\"path\":\"/usr\",\"type\":\"Directory\"}}]" : "";
         check(admin.post(ns + "/pods", ("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"backend\"},"
                 + "\"spec\":{\"nodeName\":\"" + NodePodStartupBench.NODE + "\",\"terminationGracePeriodSeconds\":1,"
-                + "\"containers\":[{\"name\":\"httpd\",\"image\":\"kube4j.local/busybox:1.36\","
-                + "\"command\":[\"sh\",\"-c\"," + JSON.writeValueAsString(script) + "]}]}}").getBytes()));
+                + "\"containers\":[{\"name\":\"web\",\"image\":\"kube4j.local/busybox:1.36\","
+                + "\"command\":[\"sh\",\"-c\"," + JSON.writeValueAsString(kind.script) + "]" + mounts + "}]"
+                + volumes + "}}").getBytes()));
         String ip = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (ip == null) {
