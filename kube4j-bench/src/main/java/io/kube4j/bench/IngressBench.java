@@ -174,7 +174,7 @@ final class IngressBench implements Benchmark {
         NGINX("host nginx in a kube4j.local/busybox:1.36 pod (hostPath /usr read-only), 1 worker, keep-alive",
                 "ln -s /host/usr/lib /lib && ln -s /host/usr/lib64 /lib64 && mkdir -p /www /tmp/ngx && "
                         + "printf '" + BODY.replace("\n", "\\n") + "' > /www/index.html && "
-                        + "printf '%s\\n' 'daemon off;' 'worker_processes 1;' 'pid /tmp/ngx/nginx.pid;' "
+                        + "printf '%s\\n' 'daemon off;' 'user nobody nobody;' 'worker_processes 1;' 'pid /tmp/ngx/nginx.pid;' "
                         + "'error_log stderr warn;' 'events { worker_connections 1024; }' 'http {' "
                         + "'access_log off;' 'keepalive_requests 1000000;' 'keepalive_timeout 120s;' "
                         + "'client_body_temp_path /tmp/ngx/body;' 'proxy_temp_path /tmp/ngx/proxy;' "
@@ -223,6 +223,16 @@ final class IngressBench implements Benchmark {
                 Thread.sleep(200);
             }
         }
+        // Running says the process started, not that it listens: wait for its answer, or show its log
+        long listenDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String last;
+        while (!(last = get(ip, 8080)).startsWith("HTTP/1.1 200")) {
+            if (System.nanoTime() > listenDeadline) {
+                throw new IOException("the backend pod does not answer on " + ip + ":8080 (" + last + "); its log:\n"
+                        + new String(admin.get(ns + "/pods/backend/log", "text/plain").body(), StandardCharsets.UTF_8));
+            }
+            Thread.sleep(200);
+        }
         check(admin.post(ns + "/services", ("{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":"
                 + "\"backend\"},\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":8080}]}}").getBytes()));
         check(admin.post("/apis/discovery.k8s.io/v1/namespaces/" + NAMESPACE + "/endpointslices",
@@ -260,8 +270,13 @@ final class IngressBench implements Benchmark {
     }
 
     static String get(int port) {
+        return get("127.0.0.1", port);
+    }
+
+    /** One GET / with Host {@link #HOST} to a loopback or pod address; the raw answer, or the error. */
+    static String get(String ip, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.connect(new InetSocketAddress(ip, port), 2000);
             s.setSoTimeout(5000);
             s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
