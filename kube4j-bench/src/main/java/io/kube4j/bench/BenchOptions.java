@@ -74,7 +74,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
               --node-pods=50        node-pods: pods started at once on the real node (root)
               --sched-nodes=1000    scheduler: fake Node objects (no kubelet)
               --sched-pods=10000    scheduler: pending pods created at once
-              --ingress-seconds=5   ingress: measured seconds of one round against one proxy
+              --ingress-seconds=5   ingress: measured seconds of one round against one proxy (warm-up: twice that)
               --ingress-rounds=3    ingress: rounds per proxy, interleaved (kube4j, nginx, kube4j, nginx, ...)
               --ingress-connections=16  ingress: concurrent keep-alive connections
               --ingress-backend=nginx   ingress: backend pod, nginx (host binary, keep-alive) or httpd (busybox)

@@ -47,7 +47,7 @@ final class IngressBench implements Benchmark {
         return "one backend pod (--ingress-backend: nginx with keep-alive, or busybox httpd) serving a static "
                 + BODY.length() + "-byte file on the real node; closed-loop HTTP/1.1 GETs with Host " + HOST + " over N keep-alive connections to "
                 + "127.0.0.1, alternately to kube4j's ingress and to nginx-light proxying to the same pod IP (one "
-                + "warm-up each, then R measured rounds each, interleaved); medians of the rounds' requests/s of 200s, "
+                + "warm-up each of twice a round, then R measured rounds each, interleaved); medians of the rounds' requests/s of 200s, "
                 + "p50, p99; machine load, CPU of the load generator, the server and nginx per round.";
     }
 
@@ -79,7 +79,8 @@ final class IngressBench implements Benchmark {
                 results.put("nginxWorkers", nginx.workers());
                 awaitRoute(httpPort);
                 Duration measured = Duration.ofSeconds(o.ingressSeconds());
-                Duration warmup = Duration.ofMillis(Math.max(2000, measured.toMillis()));
+                // the JIT of the proxy's JVM needs more than one round to settle; nginx gets the same warm-up
+                Duration warmup = Duration.ofMillis(Math.max(4000, 2 * measured.toMillis()));
                 Target kube4j = new Target("kube4j", httpPort, ProcessHandle.of(sp.pid()).orElseThrow());
                 Target ngx = new Target("nginx", nginx.port(), nginx.process().toHandle());
                 load.run(kube4j.port, HOST, "/", o.ingressConnections(), warmup, MAX_REQUESTS);
