@@ -25,7 +25,7 @@ import java.util.Map;
 public final class Bench {
     private static final List<Benchmark> ALL = List.of(new ColdStartBench(), new IdleRssBench(), new PodCreateBench(),
             new ListTableBench(), new WatchLatencyBench(), new NodePodStartupBench(), new SchedulerBench(),
-            new IngressBench(), new ProxySyncBench());
+            new IngressBench(), new ProxySyncBench(), new DnsBench());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Bench() {

@@ -32,8 +32,13 @@ import java.util.Map;
  * @param nodePods      node-pods: pods created at once on the real node
  * @param schedNodes    scheduler: fake nodes (API objects only)
  * @param schedPods     scheduler: pending pods to bind
- * @param ingressSeconds     ingress: measured seconds per proxy (after a third as long of warm-up)
+ * @param ingressSeconds     ingress: measured seconds of one round against one proxy
  * @param ingressConnections ingress: concurrent keep-alive connections of the load generator
+ * @param ingressRounds      ingress: measured rounds per proxy, interleaved (kube4j, nginx, kube4j, ...)
+ * @param ingressBackend     ingress: the backend pod, {@code nginx} (keep-alive) or {@code httpd} (busybox)
+ * @param dnsServices        dns: services (one A record each) the in-process DNS server answers for
+ * @param dnsSeconds         dns: measured seconds per client count (after a warm-up as long)
+ * @param dnsClients         dns: the closed-loop UDP client counts to measure, in order
  * @param cds           give the server a class-data archive ({@code outDir/kube4j.jsa}, created on the first
  *                      start), as {@code ./kube4j} does with its own archive
  */
@@ -41,7 +46,9 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                     int runs, int idleSeconds, int pods, int warmupPods, int clients, int listIterations,
                     int listWarmups, int watchers, int writes, int watchWarmupWrites, int writeIntervalMillis,
                     String storage, boolean jfr, boolean cds, int nodePods, int schedNodes, int schedPods,
-                    int ingressSeconds, int ingressConnections) {
+                    int ingressSeconds, int ingressConnections, int ingressRounds, String ingressBackend,
+                    int dnsServices,
+                    int dnsSeconds, List<Integer> dnsClients) {
 
     /** The JVM flags {@code ./kube4j} uses unless KUBE4J_JAVA_OPTS overrides them. */
     static final String LAUNCHER_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -Xms48m "
@@ -49,7 +56,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
 
     static final String USAGE = """
             usage: kube4j-bench/run [benchmark...] [--option=value...]
-              benchmarks: cold-start idle-rss pod-create list-table watch-latency node-pods scheduler ingress (default: all)
+              benchmarks: cold-start idle-rss pod-create list-table watch-latency node-pods scheduler ingress dns (default: all)
               --jar=PATH            server jar (default: kube4j-cli/target/kube4j-all.jar)
               --java=PATH           java that runs the server (default: the bench's own java)
               --server-jvm-opts=S   server JVM flags (default: $KUBE4J_JAVA_OPTS or "%s")
@@ -67,8 +74,13 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
               --node-pods=50        node-pods: pods started at once on the real node (root)
               --sched-nodes=1000    scheduler: fake Node objects (no kubelet)
               --sched-pods=10000    scheduler: pending pods created at once
-              --ingress-seconds=10  ingress: measured seconds per proxy (kube4j, then nginx)
-              --ingress-connections=32  ingress: concurrent keep-alive connections
+              --ingress-seconds=5   ingress: measured seconds of one round against one proxy (warm-up: twice that)
+              --ingress-rounds=3    ingress: rounds per proxy, interleaved (kube4j, nginx, kube4j, nginx, ...)
+              --ingress-connections=16  ingress: concurrent keep-alive connections
+              --ingress-backend=nginx   ingress: backend pod, nginx (host binary, keep-alive) or httpd (busybox)
+              --dns-services=1000   dns: services the in-process DNS server knows
+              --dns-seconds=5       dns: measured seconds per client count (after a warm-up as long)
+              --dns-clients=1,4,16  dns: closed-loop UDP client counts
               --storage=embedded    server storage backend (embedded or memory)
               --cds=true            class-data archive OUT/kube4j.jsa like ./kube4j (--cds=false: none)
               --jfr                 record a JFR profile of each server process into OUT/jfr
@@ -100,18 +112,26 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 Boolean.parseBoolean(opts.getOrDefault("jfr", "false")),
                 Boolean.parseBoolean(opts.getOrDefault("cds", "true")), intOpt(opts, "node-pods", 50),
                 intOpt(opts, "sched-nodes", 1000), intOpt(opts, "sched-pods", 10_000),
-                intOpt(opts, "ingress-seconds", 10), intOpt(opts, "ingress-connections", 32));
+                intOpt(opts, "ingress-seconds", 5), intOpt(opts, "ingress-connections", 16),
+                intOpt(opts, "ingress-rounds", 3), opts.getOrDefault("ingress-backend", "nginx"),
+                intOpt(opts, "dns-services", 1000), intOpt(opts, "dns-seconds", 5),
+                intList(opts, "dns-clients", "1,4,16"));
         opts.keySet().removeAll(List.of("jar", "java", "server-jvm-opts", "out", "runs", "idle-seconds", "pods",
                 "warmup-pods", "clients", "list-iterations", "list-warmups", "watchers", "writes", "watch-warmup-writes",
                 "write-interval-ms",
                 "storage", "jfr", "cds", "node-pods", "sched-nodes", "sched-pods", "ingress-seconds",
-                "ingress-connections", "help"));
+                "ingress-connections", "ingress-rounds", "ingress-backend", "dns-services", "dns-seconds", "dns-clients", "help"));
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): " + opts.keySet());
         }
         if (o.runs < 1 || o.pods < 1 || o.clients < 1 || o.watchers < 1 || o.writes < 2 || o.watchWarmupWrites < 0
-                || o.listIterations < 1 || o.ingressSeconds < 1 || o.ingressConnections < 1) {
+                || o.listIterations < 1 || o.ingressSeconds < 1 || o.ingressConnections < 1 || o.ingressRounds < 1
+                || o.dnsServices < 1 || o.dnsSeconds < 1 || o.dnsClients.isEmpty()
+                || o.dnsClients.stream().anyMatch(c -> c < 1)) {
             throw new IllegalArgumentException("counts must be positive (and --writes at least 2)");
+        }
+        if (!o.ingressBackend.equals("nginx") && !o.ingressBackend.equals("httpd")) {
+            throw new IllegalArgumentException("--ingress-backend must be nginx or httpd");
         }
         if (!o.storage.equals("embedded") && !o.storage.equals("memory")) {
             throw new IllegalArgumentException("--storage must be embedded or memory");
@@ -138,6 +158,16 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " must be an integer, got " + v);
         }
+    }
+
+    private static List<Integer> intList(Map<String, String> opts, String name, String def) {
+        List<Integer> out = new ArrayList<>();
+        for (String part : opts.getOrDefault(name, def).split(",")) {
+            if (!part.isBlank()) {
+                out.add(intOpt(Map.of(name, part.trim()), name, 0));
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static Path defaultJar() {

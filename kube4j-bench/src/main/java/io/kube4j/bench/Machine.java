@@ -43,6 +43,29 @@ final class Machine {
         }
     }
 
+    /**
+     * CPU time (user + system) used so far by a process and all its live descendants, in milliseconds, from
+     * /proc/PID/stat; 0 for processes that are gone.
+     */
+    static long processTreeCpuMillis(ProcessHandle root) {
+        long ticks = cpuTicks(root.pid());
+        for (ProcessHandle d : root.descendants().toList()) {
+            ticks += cpuTicks(d.pid());
+        }
+        return ticks * 10; // USER_HZ is 100 on Linux
+    }
+
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // fields after the command name (which may hold spaces) start at field 3: utime is 14, stime 15
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     private static String firstValue(Path file, String key) {
         try {
             for (String line : Files.readAllLines(file)) {

@@ -196,7 +196,7 @@ final class NodePodStartupBench implements Benchmark {
     }
 
     /** CPU time all processors spent busy since boot (user, nice, system, irq, softirq), in milliseconds. */
-    private static long machineBusyMillis() throws IOException {
+    static long machineBusyMillis() throws IOException {
         String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
         long ticks = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
                 + Long.parseLong(f[7]);

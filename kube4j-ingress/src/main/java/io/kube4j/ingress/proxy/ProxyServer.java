@@ -24,20 +24,25 @@ import java.util.function.Supplier;
 /**
  * The ingress data plane: its own Vert.x, one HTTP server per event loop on each of the HTTP port (HTTP/1.1, h2c)
  * and the HTTPS port (HTTP/2 by ALPN, HTTP/1.1; certificate by SNI from the current table, else a self-signed
- * one), all handled by one {@link ReverseProxy} over one pooled keep-alive client. {@link #close} stops it all.
+ * one). Each server instance has its own {@link ReverseProxy} and pooled keep-alive backend client, created on its
+ * event loop: a pool shared by all loops hands a connection made on one loop to a request on another, and every
+ * request then pays two cross-thread hand-offs (a selector wake-up each). {@link #close} stops it all.
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
     private final Vertx vertx;
-    private final HttpClientAgent client;
     private int httpPort;
     private int httpsPort;
 
     private ProxyServer(int eventLoops) {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1));
-        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
+    }
+
+    /** A backend client; created in a verticle, it is closed with it, and its connections stay on its event loop. */
+    private HttpClientAgent backendClient() {
+        return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
                         .setConnectTimeout(5000).setIdleTimeout(120).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(4096));
     }
@@ -47,15 +52,14 @@ public final class ProxyServer implements AutoCloseable {
                                     int eventLoops) throws Exception {
         ProxyServer p = new ProxyServer(eventLoops);
         try {
-            ReverseProxy proxy = new ReverseProxy(table, p.client);
             SniKeyManager keys = new SniKeyManager(name -> table.get().certificate(name), PemCertificates.selfSigned(
                     "kube4j-default", "Kubernetes Ingress Controller Fake Certificate", "ingress.local"));
             HttpServerOptions http = new HttpServerOptions().setHost(bindAddress).setPort(httpPort)
                     .setHttp2ClearTextEnabled(true).setTcpNoDelay(true).setIdleTimeout(75);
             HttpServerOptions https = new HttpServerOptions(http).setPort(httpsPort).setSsl(true).setUseAlpn(true)
                     .setKeyCertOptions(KeyCertOptions.wrap(keys));
-            p.httpPort = p.bind(http, proxy, eventLoops, -1);
-            p.httpsPort = p.bind(https, proxy, eventLoops, -2);
+            p.httpPort = p.bind(http, table, eventLoops, -1);
+            p.httpsPort = p.bind(https, table, eventLoops, -2);
         } catch (Exception e) {
             p.close();
             throw e;
@@ -63,7 +67,7 @@ public final class ProxyServer implements AutoCloseable {
         return p;
     }
 
-    private int bind(HttpServerOptions serverOptions, ReverseProxy proxy, int instances, int randomPortKey)
+    private int bind(HttpServerOptions serverOptions, Supplier<RoutingTable> table, int instances, int randomPortKey)
             throws Exception {
         // one server per event loop on one port, each in its own verticle of one deployment: Vert.x spreads the
         // connections over them. A negative port shares one random port between the instances.
@@ -73,6 +77,7 @@ public final class ProxyServer implements AutoCloseable {
         await(vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
+                ReverseProxy proxy = new ReverseProxy(table, backendClient());
                 return vertx.createHttpServer(shared).requestHandler(proxy::handle).listen().onSuccess(started::add);
             }
         }, new DeploymentOptions().setInstances(instances)));
@@ -94,7 +99,6 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            await(client.close());
             await(vertx.close());
         } catch (Exception e) {
             LOG.debug("closing ingress vertx: {}", e.toString());
