@@ -74,7 +74,9 @@ class BookChapter5IT {
                 .printed("service/kubia exposed");
         NodePods.await("3 ready replicas", Duration.ofSeconds(90),
                 () -> NodePods.jsonPath(ns, "rc/kubia", "{.status.readyReplicas}").equals("3"),
-                () -> ns.kubectl().run("get", "pods", "-o", "wide").stdout());
+                () -> ns.kubectl().run("get", "pods", "-o", "wide").stdout()
+                        + ns.kubectl().run("describe", "pods", "-l", "app=kubia").stdout()
+                        + ns.kubectl().run("logs", "-l", "app=kubia", "--previous", "--tail=20").stdout());
         NodePods.waitReady(ns, "client");
         KubectlResult r = ns.kubectl().run("get", "pods", "-l", "app=kubia", "-o",
                 "jsonpath={range .items[*]}{.metadata.name} {.status.podIP}{\"\\n\"}{end}");
