@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,35 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BookChapter5IT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    /** The book's kubia RC with a named container port, and a readiness probe failing once /tmp/notready exists. */
-    private static final String KUBIA_RC = """
-            apiVersion: v1
-            kind: ReplicationController
-            metadata:
-              name: kubia
-            spec:
-              replicas: 3
-              selector:
-                app: kubia
-              template:
-                metadata:
-                  labels:
-                    app: kubia
-                spec:
-                  terminationGracePeriodSeconds: 2
-                  containers:
-                  - name: kubia
-                    image: %s
-                    ports:
-                    - name: http
-                      containerPort: 8080
-                    readinessProbe:
-                      exec:
-                        command: ["sh", "-c", "test ! -e /tmp/notready"]
-                      periodSeconds: 1
-                      failureThreshold: 1
-            """.formatted(NodePods.KUBIA);
-
     private static TestNamespace ns;
     /** Pod name to pod IP of the three kubia pods. */
     private static Map<String, String> pods;
@@ -68,7 +38,7 @@ class BookChapter5IT {
     @BeforeAll
     static void exposeKubia(TestNamespace namespace) {
         ns = namespace;
-        NodePods.apply(ns, KUBIA_RC);
+        NodePods.apply(ns, EndpointsIT.KUBIA_RC); // named port http, ready while /tmp/notready is absent
         NodePods.apply(ns, NodePods.busybox("client"));
         assertThat(ns.kubectl().run("expose", "rc", "kubia", "--port=80", "--target-port=8080")).succeeds()
                 .printed("service/kubia exposed");
@@ -94,13 +64,9 @@ class BookChapter5IT {
         NodePods.await(service + " ready endpoints " + expected, TIMEOUT, () -> {
             KubectlResult r = ns.kubectl().run("get", "endpointslices", "-l", "kubernetes.io/service-name=" + service,
                     "-o", "jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[0]}");
-            return r.succeeded() && words(r.stdout()).equals(expected);
+            return r.succeeded() && EndpointsIT.words(r.stdout()).equals(expected);
         }, () -> ns.kubectl().run("get", "endpointslices", "-l", "kubernetes.io/service-name=" + service, "-o",
                 "yaml").stdout());
-    }
-
-    private static List<String> words(String s) {
-        return s.isBlank() ? List.of() : Arrays.stream(s.trim().split("\\s+")).sorted().toList();
     }
 
     /** {@code count} requests to {@code url} from the client pod in one exec; the pod names that answered, in order. */
