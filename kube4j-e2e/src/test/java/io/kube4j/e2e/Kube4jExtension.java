@@ -66,11 +66,34 @@ public final class Kube4jExtension implements BeforeAllCallback, ParameterResolv
                 && context.getRequiredTestClass().getAnnotation(Kube4jE2E.class).apiOnly();
         return context.getRoot().getStore(STORE).getOrComputeIfAbsent(apiOnly ? "api-server" : "server", key -> {
             try {
-                return apiOnly ? Kube4jServer.startFresh("api") : Kube4jServer.startFresh("shared", true);
+                return apiOnly ? Kube4jServer.startFresh("api") : Kube4jServer.startFresh("shared", true, sharedFlags());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }, Kube4jServer.class);
+    }
+
+    /** The first address of the shared cluster's ServiceLB pool; the pool holds {@link #LB_POOL_SIZE}. */
+    public static final String LB_POOL_FIRST = "127.0.0.100";
+    public static final int LB_POOL_SIZE = 4;
+
+    /**
+     * Flags of the shared cluster server, so the services tests need no server of their own: a ServiceLB pool in
+     * 127.0.0.0/8, free ingress ports, and a cluster DNS upstream on a free 127.0.0.1 port that only DnsIT serves
+     * (queries for other names fail fast meanwhile; none ever leaves the machine). Tests read them with
+     * {@link Kube4jServer#flag}.
+     */
+    private static String[] sharedFlags() throws IOException {
+        int http = Kube4jServer.freePort();
+        int https = Kube4jServer.freePort();
+        while (https == http) {
+            https = Kube4jServer.freePort();
+        }
+        return new String[]{
+                "--service-lb-pool", LB_POOL_FIRST + "-127.0.0." + (100 + LB_POOL_SIZE - 1),
+                "--ingress-http-port", Integer.toString(http),
+                "--ingress-https-port", Integer.toString(https),
+                "--cluster-dns-upstream", "127.0.0.1:" + Kube4jServer.freeTcpAndUdpPort()};
     }
 
     private static String namespaceName(ExtensionContext context) {

@@ -192,6 +192,20 @@ public final class Kube4jServer implements AutoCloseable {
         return port;
     }
 
+    /**
+     * The value this server was started with for {@code kube4j server} flag {@code name} (e.g.
+     * {@code "--ingress-http-port"}), so tests read the ports and pools of the shared server.
+     *
+     * @throws IllegalStateException if the server was not given the flag
+     */
+    public String flag(String name) {
+        int i = extraArgs.indexOf(name);
+        if (i < 0 || i + 1 >= extraArgs.size()) {
+            throw new IllegalStateException(this + " was started without " + name + " (flags: " + extraArgs + ")");
+        }
+        return extraArgs.get(i + 1);
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -439,6 +453,20 @@ public final class Kube4jServer implements AutoCloseable {
             s.setReuseAddress(true);
             return s.getLocalPort();
         }
+    }
+
+    /** A port free on 127.0.0.1 for both TCP and UDP (for a DNS server a test starts later). */
+    static int freeTcpAndUdpPort() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int port = freePort();
+            try (java.net.DatagramSocket udp = new java.net.DatagramSocket(
+                    new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+                return port;
+            } catch (java.net.SocketException taken) {
+                // UDP side in use: try another
+            }
+        }
+        throw new IOException("no port free for both TCP and UDP on 127.0.0.1");
     }
 
     private static SSLContext trustAll() {

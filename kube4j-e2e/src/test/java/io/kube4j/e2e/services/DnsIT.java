@@ -1,5 +1,6 @@
 package io.kube4j.e2e.services;
 
+import io.kube4j.e2e.Kube4jE2E;
 import io.kube4j.e2e.Kube4jServer;
 import io.kube4j.e2e.Kubectl;
 import io.kube4j.e2e.KubectlResult;
@@ -10,13 +11,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
@@ -25,29 +33,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Cluster DNS on the real node, asked from inside pods with busybox nslookup: the node's DNS server on the bridge
  * gateway (10.42.0.1) answers services, headless endpoints, SRV, ExternalName, PTR and pod names; other names go to
- * the upstream the server was given, here a fake DNS server on 127.0.0.1 (so no query ever leaves the machine).
- * Pods get upstream's resolv.conf. The kube-dns Service, its EndpointSlice and Endpoints exist in kube-system.
- * One server for the class: it needs {@code --cluster-dns-upstream}.
+ * the upstream the shared server was given ({@code --cluster-dns-upstream 127.0.0.1:PORT}), here a fake DNS server
+ * this class runs on that port (so no query ever leaves the machine). Pods get upstream's resolv.conf. The kube-dns
+ * Service, its EndpointSlice and Endpoints exist in kube-system. Runs on the shared cluster, in its own namespace.
  */
+@Kube4jE2E
 class DnsIT {
     private static final String GATEWAY = "10.42.0.1";
     private static Kube4jServer server;
     private static FakeUpstream upstream;
     private static TestNamespace ns;
+    /** The namespace's name, as it appears in DNS names. */
+    private static String n;
 
     @BeforeAll
-    static void start() throws Exception {
-        upstream = new FakeUpstream();
-        server = Kube4jServer.startFresh("dns", true, "--cluster-dns-upstream", "127.0.0.1:" + upstream.port());
-        ns = new TestNamespace("default", Kubectl.forServer(server).inNamespace("default"));
+    static void start(Kube4jServer shared, TestNamespace namespace) throws Exception {
+        server = shared;
+        ns = namespace;
+        n = ns.name();
+        String target = server.flag("--cluster-dns-upstream");
+        upstream = new FakeUpstream(Integer.parseInt(target.substring(target.lastIndexOf(':') + 1)));
         NodePods.createReady(ns, NodePods.busybox("client"), "client");
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
         if (upstream != null) {
             upstream.close();
         }
@@ -81,7 +91,7 @@ class DnsIT {
         assertThat(r).succeeds();
         List<String> lines = r.lines();
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(
-                "search default.svc.cluster.local svc.cluster.local cluster.local"));
+                "search " + n + ".svc.cluster.local svc.cluster.local cluster.local"));
         assertThat(lines).contains("nameserver 10.43.0.10", "options ndots:5");
 
         NodePods.createReady(ns, """
@@ -147,16 +157,16 @@ class DnsIT {
                 """, "apply", "-f", "-")).succeeds();
         String ip = NodePods.awaitJsonPath(ns, "svc/kubia", "{.spec.clusterIP}", s -> !s.isBlank(),
                 Duration.ofSeconds(10));
-        assertThat(nslookup("kubia.default.svc.cluster.local.")).succeeds()
-                .stdoutContains("Name:\tkubia.default.svc.cluster.local").stdoutContains("Address: " + ip);
+        assertThat(nslookup("kubia." + n + ".svc.cluster.local.")).succeeds()
+                .stdoutContains("Name:\tkubia." + n + ".svc.cluster.local").stdoutContains("Address: " + ip);
         // Search paths are the client's job: busybox nslookup sends "kubia." as is when given a server, and the
         // cluster DNS forwards it (to the fake upstream) rather than guessing. Short names through the pod's
         // resolv.conf need the service IP 10.43.0.10, i.e. kube-proxy.
         assertThat(nslookup("kubia")).succeeds().stdoutContains("Address: " + FakeUpstream.ANSWER);
-        assertThat(nslookup("-type=SRV", "_http._tcp.kubia.default.svc.cluster.local.")).succeeds()
-                .stdoutContains("0 100 80 kubia.default.svc.cluster.local");
-        assertThat(nslookup(ip)).succeeds().stdoutContains("name = kubia.default.svc.cluster.local");
-        KubectlResult missing = nslookup("missing.default.svc.cluster.local.");
+        assertThat(nslookup("-type=SRV", "_http._tcp.kubia." + n + ".svc.cluster.local.")).succeeds()
+                .stdoutContains("0 100 80 kubia." + n + ".svc.cluster.local");
+        assertThat(nslookup(ip)).succeeds().stdoutContains("name = kubia." + n + ".svc.cluster.local");
+        KubectlResult missing = nslookup("missing." + n + ".svc.cluster.local.");
         assertThat(missing.stdout() + missing.stderr()).contains("NXDOMAIN");
     }
 
@@ -197,16 +207,16 @@ class DnsIT {
                 - addresses: ["10.42.0.250"]
                   conditions: {ready: false}
                 """.formatted(podIp, clientIp), "apply", "-f", "-")).succeeds();
-        KubectlResult all = nslookup("db.default.svc.cluster.local.");
+        KubectlResult all = nslookup("db." + n + ".svc.cluster.local.");
         assertThat(all).succeeds().stdoutContains("Address: " + podIp).stdoutContains("Address: " + clientIp);
         assertThat(all.stdout()).doesNotContain("10.42.0.250");
-        assertThat(nslookup("db-0.db.default.svc.cluster.local.")).succeeds().stdoutContains("Address: " + podIp);
-        assertThat(nslookup("-type=SRV", "_pg._tcp.db.default.svc.cluster.local.")).succeeds()
-                .stdoutContains("5432 db-0.db.default.svc.cluster.local")
-                .stdoutContains("5432 " + clientIp.replace('.', '-') + ".db.default.svc.cluster.local");
-        assertThat(nslookup(podIp)).succeeds().stdoutContains("name = db-0.db.default.svc.cluster.local");
+        assertThat(nslookup("db-0.db." + n + ".svc.cluster.local.")).succeeds().stdoutContains("Address: " + podIp);
+        assertThat(nslookup("-type=SRV", "_pg._tcp.db." + n + ".svc.cluster.local.")).succeeds()
+                .stdoutContains("5432 db-0.db." + n + ".svc.cluster.local")
+                .stdoutContains("5432 " + clientIp.replace('.', '-') + ".db." + n + ".svc.cluster.local");
+        assertThat(nslookup(podIp)).succeeds().stdoutContains("name = db-0.db." + n + ".svc.cluster.local");
         // pod names, "insecure" as k3s serves them
-        assertThat(nslookup(podIp.replace('.', '-') + ".default.pod.cluster.local.")).succeeds()
+        assertThat(nslookup(podIp.replace('.', '-') + "." + n + ".pod.cluster.local.")).succeeds()
                 .stdoutContains("Address: " + podIp);
     }
 
@@ -221,43 +231,68 @@ class DnsIT {
                   type: ExternalName
                   externalName: upstream-only.example
                 """, "apply", "-f", "-")).succeeds();
-        assertThat(nslookup("-type=CNAME", "ext.default.svc.cluster.local.")).succeeds()
+        assertThat(nslookup("-type=CNAME", "ext." + n + ".svc.cluster.local.")).succeeds()
                 .stdoutContains("canonical name = upstream-only.example");
         assertThat(nslookup("www.kube4j-test.example.")).succeeds().stdoutContains("Address: " + FakeUpstream.ANSWER);
         assertThat(upstream.seen).contains("www.kube4j-test.example");
     }
 
     /**
-     * A DNS server on 127.0.0.1 answering every A query with {@link #ANSWER} (TEST-NET-3, never contacted) and any
-     * other type with no data; written on plain sockets so this module needs no DNS library.
+     * A DNS server on 127.0.0.1 (UDP and TCP, on the port the shared server forwards to) answering every A query
+     * with {@link #ANSWER} (TEST-NET-3, never contacted) and any other type with no data; written on plain sockets
+     * so this module needs no DNS library.
      */
     static final class FakeUpstream implements AutoCloseable {
         static final String ANSWER = "203.0.113.77";
         final List<String> seen = new CopyOnWriteArrayList<>();
         private final DatagramSocket socket;
-        private final Thread thread;
+        private final ServerSocket tcp;
+        private final List<Thread> threads;
 
-        FakeUpstream() throws Exception {
-            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            thread = Thread.ofVirtual().start(this::serve);
+        FakeUpstream(int port) throws IOException {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            socket = new DatagramSocket(address);
+            tcp = new ServerSocket();
+            tcp.setReuseAddress(true);
+            tcp.bind(address);
+            threads = List.of(Thread.ofVirtual().start(this::serveUdp), Thread.ofVirtual().start(this::serveTcp));
         }
 
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        private void serve() {
+        private void serveUdp() {
             byte[] buf = new byte[1500];
             while (!socket.isClosed()) {
                 try {
                     DatagramPacket p = new DatagramPacket(buf, buf.length);
                     socket.receive(p);
-                    byte[] out = answer(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+                    byte[] out = answer(Arrays.copyOf(p.getData(), p.getLength()));
                     if (out != null) {
                         socket.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
                     }
-                } catch (Exception e) {
+                } catch (IOException e) {
                     return;
+                }
+            }
+        }
+
+        /** DNS over TCP: each message behind a two-byte length. */
+        private void serveTcp() {
+            while (!tcp.isClosed()) {
+                try (Socket s = tcp.accept()) {
+                    s.setSoTimeout(5000);
+                    DataInputStream in = new DataInputStream(s.getInputStream());
+                    byte[] q = new byte[in.readUnsignedShort()];
+                    in.readFully(q);
+                    byte[] out = answer(q);
+                    if (out != null) {
+                        DataOutputStream o = new DataOutputStream(s.getOutputStream());
+                        o.writeShort(out.length);
+                        o.write(out);
+                        o.flush();
+                    }
+                } catch (IOException e) {
+                    if (tcp.isClosed()) {
+                        return;
+                    }
                 }
             }
         }
@@ -273,9 +308,12 @@ class DnsIT {
                 name.append(name.isEmpty() ? "" : ".").append(new String(q, i + 1, len, StandardCharsets.US_ASCII));
                 i += len + 1;
             }
+            if (i + 4 >= q.length) {
+                return null;
+            }
             int qtype = ((q[i + 1] & 0xff) << 8) | (q[i + 2] & 0xff);
             int questionEnd = i + 5;
-            seen.add(name.toString().toLowerCase(java.util.Locale.ROOT));
+            seen.add(name.toString().toLowerCase(Locale.ROOT));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.write(q[0]);
             out.write(q[1]);
@@ -292,7 +330,12 @@ class DnsIT {
         @Override
         public void close() {
             socket.close();
-            thread.interrupt();
+            try {
+                tcp.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            threads.forEach(Thread::interrupt);
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.kube4j.e2e.services;
 
+import io.kube4j.e2e.Kube4jE2E;
 import io.kube4j.e2e.Kube4jServer;
-import io.kube4j.e2e.Kubectl;
 import io.kube4j.e2e.KubectlResult;
 import io.kube4j.e2e.TestNamespace;
+import io.kube4j.e2e.controllers.ReplicatedPods;
 import io.kube4j.e2e.node.NodePods;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,28 +39,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * default; an Ingress with two hosts and two paths routes requests sent from this JVM to 127.0.0.1 by Host header
  * and path, round robin over the ready endpoints; TLS picks the Secret's certificate by SNI; the ADDRESS column
  * fills; a backend without endpoints answers 503, an unknown host 404. The backends are selectorless Services with
- * hand-made EndpointSlices pointing at the pods (independent of the EndpointSlice controller).
+ * hand-made EndpointSlices pointing at the pods (independent of the EndpointSlice controller); a second test routes
+ * to a Service made by {@code kubectl expose}, whose slices the controller makes. Runs on the shared cluster, whose
+ * ingress ports are {@code --ingress-http-port}/{@code --ingress-https-port}; each test in its own namespace, with
+ * its own host names (the ingress controller serves every namespace).
  */
+@Kube4jE2E
 class IngressIT {
-    static Kube4jServer server;
-    static TestNamespace ns;
     static int httpPort;
     static int httpsPort;
 
     @BeforeAll
-    static void start() throws Exception {
-        httpPort = NodePods.freePort();
-        httpsPort = NodePods.freePort();
-        server = Kube4jServer.startFresh("ingress", true, "--ingress-http-port", String.valueOf(httpPort),
-                "--ingress-https-port", String.valueOf(httpsPort));
-        ns = new TestNamespace("default", Kubectl.forServer(server).inNamespace("default"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
+    static void start(Kube4jServer server) {
+        httpPort = Integer.parseInt(server.flag("--ingress-http-port"));
+        httpsPort = Integer.parseInt(server.flag("--ingress-https-port"));
     }
 
     private static String slice(String service, String portName, List<String> ips) {
@@ -85,7 +77,7 @@ class IngressIT {
     }
 
     @Test
-    void routesByHostAndPathWithTlsBySni() throws Exception {
+    void routesByHostAndPathWithTlsBySni(TestNamespace ns) throws Exception {
         KubectlResult classes = ns.kubectl().run("get", "ingressclass");
         assertThat(classes).succeeds();
         assertThat(classes.stdout()).containsPattern("kube4j\\s+kube4j\\.io/ingress");
@@ -192,6 +184,38 @@ class IngressIT {
         NodePods.await("503 from bar.example.com", Duration.ofSeconds(20),
                 () -> get(false, "bar.example.com", "/").startsWith("HTTP/1.1 503"),
                 () -> get(false, "bar.example.com", "/"));
+    }
+
+    /** The book's kubia-ingress: a Service made by kubectl expose, an Ingress made by kubectl create ingress. */
+    @Test
+    void routesToAnExposedServiceWithTheDefaultClass(TestNamespace ns) {
+        NodePods.apply(ns, ReplicatedPods.kubiaRc("kubia", 2));
+        NodePods.await("2 ready replicas", Duration.ofSeconds(90),
+                () -> NodePods.jsonPath(ns, "rc/kubia", "{.status.readyReplicas}").equals("2"),
+                () -> ns.kubectl().run("get", "pods", "-o", "wide").stdout());
+        assertThat(ns.kubectl().run("expose", "rc", "kubia", "--port=80", "--target-port=8080")).succeeds();
+        assertThat(ns.kubectl().run("create", "ingress", "kubia", "--rule=kubia.example.com/*=kubia:80")).succeeds()
+                .printed("ingress.networking.k8s.io/kubia created");
+        assertThat(NodePods.jsonPath(ns, "ingress/kubia", "{.spec.ingressClassName}")).isEqualTo("kube4j");
+        NodePods.awaitJsonPath(ns, "ingress/kubia", "{.status.loadBalancer.ingress[0].ip}", "127.0.0.1"::equals,
+                Duration.ofSeconds(30));
+        assertThat(ns.kubectl().run("get", "ingress")).succeeds()
+                .headerMatches("NAME\\s+CLASS\\s+HOSTS\\s+ADDRESS\\s+PORTS\\s+AGE")
+                .hasLineMatching("kubia\\s+kube4j\\s+kubia\\.example\\.com\\s+127\\.0\\.0\\.1\\s+80\\s+\\S+");
+
+        NodePods.await("the route to kubia.example.com", Duration.ofSeconds(20),
+                () -> get(false, "kubia.example.com", "/").startsWith("HTTP/1.1 200"),
+                () -> get(false, "kubia.example.com", "/"));
+        Set<String> pods = new HashSet<>(List.of(NodePods.jsonPath(ns, "pods", "{.items[*].metadata.name}")
+                .split(" ")));
+        Set<String> hits = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            String r = get(false, "kubia.example.com", "/");
+            assertThat(r).startsWith("HTTP/1.1 200");
+            hits.add(body(r).strip().substring("You've hit ".length()));
+        }
+        assertThat(hits).as("both pods behind the controller-made slices").isEqualTo(pods);
+        assertThat(get(false, "other.example.com", "/")).startsWith("HTTP/1.1 404");
     }
 
     private static String pem(String type, byte[] der) {

@@ -79,7 +79,8 @@ public final class TestImages {
      * while this shell stays PID 1 so SIGTERM and SIGINT stop the server at once. The unhealthy
      * flavour ignores SIGTERM, as the book's node.js app does as PID 1, so a liveness kill ends
      * with SIGKILL after the grace period (Error, exit code 137); SIGINT still stops it.
-     * KUBIA_PORT (default 8080) lets tests run it on the host.
+     * KUBIA_PORT (default 8080; a value that is not a number, as a Service named kubia injects, is ignored)
+     * lets tests run it on the host.
      */
     public static String kubiaServerScript(Kubia flavour) {
         String traps = flavour == Kubia.UNHEALTHY
@@ -92,7 +93,10 @@ public final class TestImages {
                 home=$(cd "$(dirname "$0")" && pwd)
                 """ + traps + """
                 echo "Kubia server starting..."
-                nc -ll -p "${KUBIA_PORT:-8080}" -e /bin/busybox sh "$home/handle" &
+                port=${KUBIA_PORT:-8080}
+                # a Service named kubia gives pods KUBIA_PORT=tcp://IP:PORT (docker-link variables): only a number is a port
+                case $port in ''|*[!0-9]*) port=8080 ;; esac
+                nc -ll -p "$port" -e /bin/busybox sh "$home/handle" &
                 server=$!
                 wait $server
                 """;
