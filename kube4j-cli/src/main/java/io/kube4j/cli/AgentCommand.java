@@ -118,7 +118,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         options = new NodeOptions(options.dataDir(), options.nodeName(), options.nodeIp(), options.kubeletPort(),
                 options.runtimeEndpoint(), options.clusterCidr(), options.serviceCidr(), options.podEgress(),
-                options.podLogsDir(), options.labels(), gitVersion, options.dns());
+                options.podLogsDir(), options.labels(), gitVersion, options.dns(), options.disableKubeProxy());
         NodeAgent agent = NodeAgent.start(options, new NodeCredentials(base, caPem, creds.path("clientCert").asText(),
                 creds.path("clientKey").asText(), creds.path("servingCert").asText(),
                 creds.path("servingKey").asText()));

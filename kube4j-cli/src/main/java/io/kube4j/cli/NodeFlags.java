@@ -37,6 +37,10 @@ final class NodeFlags {
     @Option(names = "--pod-egress", description = "Let pods reach addresses beyond this node (off by default).")
     boolean podEgress;
 
+    @Option(names = "--disable-kube-proxy", description = "Run no kube-proxy on this node (another one programs its "
+            + "service rules, or none is wanted).")
+    boolean disableKubeProxy;
+
     // --- cluster DNS (issue 5)
     @Option(names = "--cluster-dns", split = ",", description = "DNS server(s) for pods with dnsPolicy ClusterFirst "
             + "(default: " + ClusterDnsOptions.DEFAULT_CLUSTER_DNS + ").")
@@ -68,7 +72,7 @@ final class NodeFlags {
         String name = nodeName != null ? nodeName : hostName();
         String ip = nodeIp != null ? nodeIp : defaultIp();
         return new NodeOptions(dataDir, name, ip, kubeletPort, runtimeEndpoint, clusterCidr, serviceCidr, podEgress,
-                null, labels, version, dns());
+                null, labels, version, dns(), disableKubeProxy);
     }
 
     static String hostName() {

@@ -103,9 +103,11 @@ public final class NodeAgent implements AutoCloseable {
         }
         client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
         // --- kube-proxy (issue 5): after the guard, before any pod runs ---
-        proxy = new KubeProxy(ProxyOptions.defaults(options.nodeName(), options.clusterCidr(), options.serviceCidr(),
-                CniConfig.BRIDGE), client, KubeProxy.RulesetApplier.nft(), Clock.systemUTC());
-        proxy.start();
+        if (!options.disableKubeProxy()) {
+            proxy = new KubeProxy(ProxyOptions.defaults(options.nodeName(), options.clusterCidr(), options.serviceCidr(),
+                    CniConfig.BRIDGE), client, KubeProxy.RulesetApplier.nft(), Clock.systemUTC());
+            proxy.start();
+        }
         // --- end kube-proxy ---
         CriPodRuntime podRuntime = new CriPodRuntime(runtime, runtime, options.podLogsDir(),
                 NodeInfoProbe.memoryBytes(), podDns());

@@ -24,7 +24,8 @@ import java.util.Objects;
  */
 public record NodeOptions(Path dataDir, String nodeName, String nodeIp, int kubeletPort, String runtimeEndpoint,
                           String clusterCidr, String serviceCidr, boolean podEgress, Path podLogsDir,
-                          Map<String, String> labels, String kubeletVersion, ClusterDnsOptions dns) {
+                          Map<String, String> labels, String kubeletVersion, ClusterDnsOptions dns,
+                          boolean disableKubeProxy) {
     public static final String DEFAULT_CLUSTER_CIDR = "10.42.0.0/16";
     public static final int DEFAULT_KUBELET_PORT = 10250;
 
@@ -53,6 +54,6 @@ public record NodeOptions(Path dataDir, String nodeName, String nodeIp, int kube
                        String clusterCidr, String serviceCidr, boolean podEgress, Path podLogsDir,
                        Map<String, String> labels, String kubeletVersion) {
         this(dataDir, nodeName, nodeIp, kubeletPort, runtimeEndpoint, clusterCidr, serviceCidr, podEgress, podLogsDir,
-                labels, kubeletVersion, null);
+                labels, kubeletVersion, null, false);
     }
 }

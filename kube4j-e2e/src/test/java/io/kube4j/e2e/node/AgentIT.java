@@ -149,7 +149,9 @@ class AgentIT {
         command.addAll(List.of(tokenArgs));
         command.addAll(List.of("--node-name", NODE, "--node-ip", "127.0.0.1", "--kubelet-port",
                 Integer.toString(freePort()), "--data-dir", dir.resolve("agent").toString(),
-                "--container-runtime-endpoint", "unix://" + socketDir.resolve("cri.sock")));
+                "--container-runtime-endpoint", "unix://" + socketDir.resolve("cri.sock"),
+                // the shared cluster's node on this machine owns the service rules
+                "--disable-kube-proxy"));
         return command;
     }
 

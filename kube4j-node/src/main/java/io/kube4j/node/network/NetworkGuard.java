@@ -149,9 +149,12 @@ public final class NetworkGuard {
     /** The {@code ip route} commands {@link #install()} runs. */
     public List<List<String>> routeCommands() {
         List<List<String>> cmds = new ArrayList<>();
-        for (Cidr c : List.of(options.serviceCidr(), options.clusterPodCidr())) {
-            cmds.add(List.of("ip", "route", "replace", "unreachable", c.toString(), "proto", Integer.toString(ROUTE_PROTO)));
-        }
+        String proto = Integer.toString(ROUTE_PROTO);
+        // the service route sits at the fallback metric from the start, so installing again (a restarted node, a
+        // second agent on the machine) never replaces a route to the bridge that routeServicesToBridge added
+        cmds.add(List.of("ip", "route", "replace", "unreachable", options.serviceCidr().toString(), "metric",
+                Integer.toString(FALLBACK_METRIC), "proto", proto));
+        cmds.add(List.of("ip", "route", "replace", "unreachable", options.clusterPodCidr().toString(), "proto", proto));
         return cmds;
     }
 

@@ -59,7 +59,7 @@ class NetworkGuardTest {
                 .contains("ip daddr { 10.42.0.0/16, 10.43.0.0/16 }")
                 .doesNotContain("ip saddr", "pod egress is off");
         assertThat(new NetworkGuard(NetworkGuard.Options.defaults()).routeCommands()).containsExactly(
-                List.of("ip", "route", "replace", "unreachable", "10.43.0.0/16", "proto", "180"),
+                List.of("ip", "route", "replace", "unreachable", "10.43.0.0/16", "metric", "4096", "proto", "180"),
                 List.of("ip", "route", "replace", "unreachable", "10.42.0.0/16", "proto", "180"));
     }
 
@@ -93,7 +93,7 @@ class NetworkGuardTest {
         // only this test's CIDRs: a node running on the machine has its own guard routes
         List<String> routes = HostCommand.check("ip", "route", "show", "proto", "180").stdout().lines().map(String::strip)
                 .filter(r -> r.contains(" 10.242.") || r.contains(" 10.243.")).toList();
-        assertThat(routes).containsExactlyInAnyOrder("unreachable 10.243.0.0/16", "unreachable 10.242.0.0/16");
+        assertThat(routes).containsExactlyInAnyOrder("unreachable 10.243.0.0/16 metric 4096", "unreachable 10.242.0.0/16");
 
         // Only now that the guard is verified: connecting to a service and a pod address fails at once.
         for (String ip : List.of("10.243.0.10", "10.242.3.4")) {
@@ -181,6 +181,7 @@ class NetworkGuardTest {
         PodBridge.ensure("k4jh0", "10.242.0.1/24", node.name); // idempotent
         guard.routeServicesToBridge();
         guard.routeServicesToBridge();
+        guard.install(); // a second install (a restarted node, another agent) keeps the route to the bridge
         assertThat(node.check("sysctl", "-n", "net.ipv4.conf.k4jh0.route_localnet").stdout().strip()).isEqualTo("1");
         assertThat(node.check("sysctl", "-n", "net.ipv4.conf.all.route_localnet").stdout().strip()).isEqualTo("0");
         assertThat(node.check("ip", "-4", "addr", "show", "dev", "k4jh0").stdout()).contains("inet 10.242.0.1/24");
