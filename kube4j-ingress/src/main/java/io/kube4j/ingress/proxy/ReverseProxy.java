@@ -44,6 +44,9 @@ public final class ReverseProxy {
     static final String BAD_GATEWAY_BODY = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n"
             + "<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
 
+    // Content-Length up to 4 digits (< 10 kB): decimal digits, checked by the decoder
+    private static final int SMALL_BODY_DIGITS = 4;
+
     private final Supplier<RoutingTable> table;
     private final HttpClientAgent client;
     private volatile PortText lastPort;
@@ -166,19 +169,33 @@ public final class ReverseProxy {
                 out.setStatusMessage(message);
             }
         }
-        boolean hasLength = false;
+        String length = null;
         MultiMap headers = out.headers();
         for (Map.Entry<String, String> h : resp.headers()) {
             String name = h.getKey();
             if (!HopByHopHeaders.contains(name)) {
                 headers.add(name, h.getValue());
-                hasLength |= HopByHopHeaders.is(name, HopByHopHeaders.CONTENT_LENGTH);
+                if (HopByHopHeaders.is(name, HopByHopHeaders.CONTENT_LENGTH)) {
+                    length = h.getValue();
+                }
             }
         }
-        if (!hasLength && version != HttpVersion.HTTP_2) {
+        if (length == null && version != HttpVersion.HTTP_2) {
             out.setChunked(true);
         }
-        resp.pipeTo(out);
+        if (length != null && length.length() <= SMALL_BODY_DIGITS) {
+            // a small body is read whole and sent with the head in one message, as nginx buffers answers: half
+            // the writes and no pipe per request; a backend failing mid-body closes the client's connection
+            resp.body().onComplete(body -> {
+                if (body.succeeded()) {
+                    out.end(body.result());
+                } else {
+                    out.reset();
+                }
+            });
+        } else {
+            resp.pipeTo(out);
+        }
     }
 
     private static void reply(HttpServerResponse out, int status, String type, String body) {

@@ -124,6 +124,31 @@ class ProxyServerTest {
         assertThat(rawHttp1(request.replace("/odd?q=1", "/"))[0]).startsWith("HTTP/1.1 200 OK\r\n");
     }
 
+    @Test
+    void relaysSmallLargeChunkedAndHeadAnswersWhole() throws Exception {
+        String large = "x".repeat(100_000);
+        HttpServer sizes = await(vertx.createHttpServer().requestHandler(req -> {
+            switch (req.path()) {
+                case "/large" -> req.response().end(large);
+                case "/chunked" -> req.response().setChunked(true).write("a".repeat(20_000)).compose(v ->
+                        req.response().end("b"));
+                default -> req.response().end("tiny");
+            }
+        }).listen(0, "127.0.0.1"));
+        Backend b = new Backend("ns/sizes:80", List.of(new Endpoint("127.0.0.1", sizes.actualPort())));
+        table.set(new RoutingTable(Map.of("sizes.com", List.of(PathRule.of("/", "Prefix", b))), Map.of(), List.of(),
+                null, Map.of()));
+        assertThat(call(client, false, "sizes.com", HttpMethod.GET, "/tiny", null)[1]).isEqualTo("tiny");
+        assertThat(call(client, false, "sizes.com", HttpMethod.GET, "/large", null)[1]).isEqualTo(large);
+        assertThat(call(client, false, "sizes.com", HttpMethod.GET, "/chunked", null)[1])
+                .isEqualTo("a".repeat(20_000) + "b");
+        String[] head = await(client.request(new RequestOptions().setServer(SocketAddress.inetSocketAddress(
+                        proxy.httpPort(), "127.0.0.1")).setHost("sizes.com").setMethod(HttpMethod.HEAD).setURI("/tiny"))
+                .compose(r -> r.send()).compose(r -> r.body().map(body -> new String[]{
+                        String.valueOf(r.statusCode()), body.toString()})));
+        assertThat(head).containsExactly("200", "");
+    }
+
     /** Sends one request as is over a new connection; the head and the body of the answer (Content-Length). */
     private String[] rawHttp1(String request) throws Exception {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", proxy.httpPort())) {
