@@ -37,8 +37,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * are counted), and the bytes the proxy's threads allocated. CPU per request holds up on a busy machine where
  * requests/s does not.
  *
- * <p>Run: {@code java -XX:+UseSerialGC -Xms48m ... -cp target/classes:target/test-classes:<deps>
- * io.kube4j.ingress.proxy.ProxyCpuProfile [connections] [warmupSeconds] [roundSeconds] [rounds]}.
+ * The backend's CPU per request is printed too: a Vert.x HTTP server alone, a floor for half of the proxy's work.
+ *
+ * <p>Run, after {@code mvn -o -q -B -pl kube4j-ingress test-compile dependency:build-classpath
+ * -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt}, with the launcher's flags: {@code java
+ * --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -Xms48m
+ * -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -cp target/classes:target/test-classes:$(cat /tmp/cp.txt)
+ * io.kube4j.ingress.proxy.ProxyCpuProfile [connections=16] [warmupSeconds=10] [roundSeconds=5] [rounds=3]}
+ * from kube4j-ingress.
  */
 public final class ProxyCpuProfile {
     private static final String BODY = "You've hit the kube4j bench backend\n";
@@ -62,10 +68,12 @@ public final class ProxyCpuProfile {
         Backend web = new Backend("bench/web:80", List.of(new Endpoint("127.0.0.1", backend.actualPort())));
         RoutingTable table = new RoutingTable(Map.of("bench.kube4j.local", List.of(PathRule.of("/", "Prefix", web))),
                 Map.of(), List.of(), null, Map.of());
+        long backendThread = threadOf(backendVertx);
         Set<Long> others = new HashSet<>();
-        others.add(threadOf(backendVertx));
+        others.add(backendThread);
         others.add(threadOf(loadVertx));
         others.add(Thread.currentThread().threadId());
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (ProxyServer proxy = ProxyServer.start(() -> table, "127.0.0.1", 0, 0, 2)) {
             HttpClientAgent client = loadVertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                     .setPipelining(false).setIdleTimeout(30), new PoolOptions().setHttp1MaxSize(connections));
@@ -78,14 +86,17 @@ public final class ProxyCpuProfile {
             double[] alloc = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 Sample before = Sample.take(others);
+                long backendBefore = threads.getThreadCpuTime(backendThread);
                 long n = run(loadVertx, client, proxy.httpPort(), connections, seconds);
+                long backendCpu = threads.getThreadCpuTime(backendThread) - backendBefore;
                 Sample after = Sample.take(others);
                 cpu[r] = (after.proxyCpu - before.proxyCpu) / 1e3 / n;
                 alloc[r] = (double) (after.proxyAlloc - before.proxyAlloc) / n;
                 System.out.printf("round %d: %,.0f req/s  proxy threads %.1f µs/req  process-minus-load-and-backend %.1f µs/req"
-                                + "  alloc %,.0f B/req  gc %d (%d ms)  load %s%n", r + 1, n / (double) seconds, cpu[r],
+                                + "  alloc %,.0f B/req  gc %d (%d ms)  backend (a plain Vert.x server) %.1f µs/req"
+                                + "  load %s%n", r + 1, n / (double) seconds, cpu[r],
                         (after.restCpu - before.restCpu) / 1e3 / n, alloc[r], after.gcCount - before.gcCount,
-                        after.gcMillis - before.gcMillis, loadAverage());
+                        after.gcMillis - before.gcMillis, backendCpu / 1e3 / n, loadAverage());
             }
             Arrays.sort(cpu);
             Arrays.sort(alloc);
