@@ -3,9 +3,13 @@ package io.kube4j.ingress.proxy;
 import io.kube4j.ingress.routing.Endpoint;
 import io.kube4j.ingress.routing.Route;
 import io.kube4j.ingress.routing.RoutingTable;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -14,8 +18,8 @@ import io.vertx.core.net.HostAndPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Locale;
-import java.util.Set;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -27,18 +31,25 @@ import java.util.function.Supplier;
  */
 public final class ReverseProxy {
     private static final Logger LOG = LoggerFactory.getLogger(ReverseProxy.class);
-    // hop-by-hop headers (RFC 9110 7.6.1) are not forwarded
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host",
-            "http2-settings");
+    private static final AsciiString X_REQUEST_ID = AsciiString.cached("X-Request-ID");
+    private static final AsciiString X_REAL_IP = AsciiString.cached("X-Real-IP");
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
+    private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("X-Forwarded-Port");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
+    private static final AsciiString X_FORWARDED_SCHEME = AsciiString.cached("X-Forwarded-Scheme");
     static final String NOT_FOUND_BODY = "default backend - 404";
     static final String UNAVAILABLE_BODY = "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n"
             + "<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n";
     static final String BAD_GATEWAY_BODY = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n"
             + "<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
 
+    // Content-Length up to 4 digits (< 10 kB): decimal digits, checked by the decoder
+    private static final int SMALL_BODY_DIGITS = 4;
+
     private final Supplier<RoutingTable> table;
     private final HttpClientAgent client;
+    private volatile PortText lastPort;
 
     public ReverseProxy(Supplier<RoutingTable> table, HttpClientAgent client) {
         this.table = table;
@@ -58,65 +69,133 @@ public final class ReverseProxy {
             reply(req.response(), 503, "text/html", UNAVAILABLE_BODY);
             return;
         }
+        HttpVersion version = req.version();
         // an HTTP/1 request without Content-Length or Transfer-Encoding has no body: sent as is, it must not
         // become a chunked one (an empty chunked body left unread makes some backends reset the connection)
-        boolean noBody = req.version() != HttpVersion.HTTP_2 && !req.headers().contains("Content-Length")
-                && !req.headers().contains("Transfer-Encoding");
+        boolean noBody = version != HttpVersion.HTTP_2 && !req.headers().contains(HttpHeaders.CONTENT_LENGTH)
+                && !req.headers().contains(HttpHeaders.TRANSFER_ENCODING);
         if (!noBody) {
             req.pause();
         }
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        for (var h : req.headers()) {
-            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-                headers.add(h.getKey(), h.getValue());
-            }
-        }
-        String clientIp = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
-        String proto = req.isSSL() ? "https" : "http";
-        headers.set("X-Request-ID", Long.toHexString(System.nanoTime()));
-        headers.set("X-Real-IP", clientIp);
-        headers.set("X-Forwarded-For", clientIp);
-        headers.set("X-Forwarded-Host", host);
-        headers.set("X-Forwarded-Port", String.valueOf(req.localAddress() == null ? 0 : req.localAddress().port()));
-        headers.set("X-Forwarded-Proto", proto);
-        headers.set("X-Forwarded-Scheme", proto);
-        RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(ep.ip()).setPort(ep.port())
-                .setURI(req.uri()).setHeaders(headers);
         HttpServerResponse out = req.response();
-        client.request(options).compose(creq -> {
+        // the headers go straight into the backend request's own map: building them in RequestOptions first made
+        // Vert.x copy them once more per request. One listener per future, no compose: fewer futures per request.
+        client.request(new RequestOptions().setMethod(req.method()).setHost(ep.ip()).setPort(ep.port())
+                .setURI(req.uri())).onComplete(created -> {
+            if (created.failed()) {
+                failed(route, ep, out, created.cause());
+                return;
+            }
+            HttpClientRequest creq = created.result();
             if (authority != null) {
                 creq.authority(authority);
             }
-            return noBody ? creq.send() : creq.send(req);
-        }).onSuccess(resp -> relay(resp, out, req.version()))
-                .onFailure(err -> {
-                    LOG.debug("backend={} endpoint={}:{} failed: {}", route.backend().service(), ep.ip(), ep.port(),
-                            err.toString());
-                    if (!out.headWritten()) {
-                        reply(out, 502, "text/html", BAD_GATEWAY_BODY);
-                    } else {
-                        out.reset();
-                    }
-                });
+            forwardedHeaders(req, host, creq.headers());
+            (noBody ? creq.send() : creq.send(req)).onComplete(answered -> {
+                if (answered.succeeded()) {
+                    relay(answered.result(), out, version);
+                } else {
+                    failed(route, ep, out, answered.cause());
+                }
+            });
+        });
+    }
+
+    /** The request's end-to-end headers, then X-Request-ID, X-Real-IP and X-Forwarded-*, as ingress-nginx sets them. */
+    void forwardedHeaders(HttpServerRequest req, String host, MultiMap to) {
+        copyEndToEnd(req.headers(), to);
+        String clientIp = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
+        String proto = req.isSSL() ? "https" : "http";
+        to.set(X_REQUEST_ID, Long.toHexString(System.nanoTime()));
+        to.set(X_REAL_IP, clientIp);
+        to.set(X_FORWARDED_FOR, clientIp);
+        to.set(X_FORWARDED_HOST, host);
+        to.set(X_FORWARDED_PORT, portText(req.localAddress() == null ? 0 : req.localAddress().port()));
+        to.set(X_FORWARDED_PROTO, proto);
+        to.set(X_FORWARDED_SCHEME, proto);
+    }
+
+    /** Adds {@code from}'s headers but the hop-by-hop ones to {@code to}, names and values as received. */
+    static void copyEndToEnd(MultiMap from, MultiMap to) {
+        if (from instanceof io.netty.handler.codec.http.HttpHeaders nettyFrom
+                && to instanceof io.netty.handler.codec.http.HttpHeaders nettyTo) {
+            // Vert.x's HTTP/1 maps: names and values stay the decoder's AsciiStrings, no String per header
+            for (Iterator<Map.Entry<CharSequence, CharSequence>> it = nettyFrom.iteratorCharSequence();
+                 it.hasNext(); ) {
+                Map.Entry<CharSequence, CharSequence> h = it.next();
+                if (!HopByHopHeaders.contains(h.getKey())) {
+                    nettyTo.add(h.getKey(), h.getValue());
+                }
+            }
+            return;
+        }
+        for (Map.Entry<String, String> h : from) {
+            if (!HopByHopHeaders.contains(h.getKey())) {
+                to.add(h.getKey(), h.getValue());
+            }
+        }
+    }
+
+    /** The text of a local port; a proxy serves one or two ports, so the last one is kept (a benign race). */
+    private String portText(int port) {
+        PortText last = lastPort;
+        if (last == null || last.port() != port) {
+            last = new PortText(port, Integer.toString(port));
+            lastPort = last;
+        }
+        return last.text();
+    }
+
+    private record PortText(int port, String text) {
+    }
+
+    private static void failed(Route route, Endpoint ep, HttpServerResponse out, Throwable err) {
+        LOG.debug("backend={} endpoint={}:{} failed: {}", route.backend().service(), ep.ip(), ep.port(),
+                err.toString());
+        if (!out.headWritten()) {
+            reply(out, 502, "text/html", BAD_GATEWAY_BODY);
+        } else {
+            out.reset();
+        }
     }
 
     private static void relay(HttpClientResponse resp, HttpServerResponse out, HttpVersion version) {
-        out.setStatusCode(resp.statusCode());
+        int status = resp.statusCode();
+        out.setStatusCode(status);
         if (version != HttpVersion.HTTP_2) {
-            out.setStatusMessage(resp.statusMessage());
-        }
-        boolean hasLength = false;
-        for (var h : resp.headers()) {
-            String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name)) {
-                out.headers().add(h.getKey(), h.getValue());
-                hasLength |= name.equals("content-length");
+            // the standard phrase is what Vert.x writes anyway; setting it made a new status object per answer
+            String message = resp.statusMessage();
+            if (message != null && !message.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
+                out.setStatusMessage(message);
             }
         }
-        if (!hasLength && version != HttpVersion.HTTP_2) {
+        String length = null;
+        MultiMap headers = out.headers();
+        for (Map.Entry<String, String> h : resp.headers()) {
+            String name = h.getKey();
+            if (!HopByHopHeaders.contains(name)) {
+                headers.add(name, h.getValue());
+                if (HopByHopHeaders.is(name, HopByHopHeaders.CONTENT_LENGTH)) {
+                    length = h.getValue();
+                }
+            }
+        }
+        if (length == null && version != HttpVersion.HTTP_2) {
             out.setChunked(true);
         }
-        resp.pipeTo(out);
+        if (length != null && length.length() <= SMALL_BODY_DIGITS) {
+            // a small body is read whole and sent with the head in one message, as nginx buffers answers: half
+            // the writes and no pipe per request; a backend failing mid-body closes the client's connection
+            resp.body().onComplete(body -> {
+                if (body.succeeded()) {
+                    out.end(body.result());
+                } else {
+                    out.reset();
+                }
+            });
+        } else {
+            resp.pipeTo(out);
+        }
     }
 
     private static void reply(HttpServerResponse out, int status, String type, String body) {

@@ -95,6 +95,79 @@ class ProxyServerTest {
     }
 
     @Test
+    void forwardsEndToEndHeadersOnlyAndAddsTheForwardedOnesAndKeepsTheReasonPhrase() throws Exception {
+        HttpServer echo = await(vertx.createHttpServer().requestHandler(req -> {
+            StringBuilder b = new StringBuilder();
+            req.headers().forEach((k, v) -> b.append(k.toLowerCase(java.util.Locale.ROOT)).append('=').append(v)
+                    .append('\n'));
+            req.response().setStatusMessage(req.path().equals("/odd") ? "Fine Thanks" : "OK")
+                    .putHeader("Keep-Alive", "timeout=5").putHeader("Upgrade", "h2c").putHeader("X-Backend", "b1")
+                    .end(b.toString());
+        }).listen(0, "127.0.0.1"));
+        Backend b = new Backend("ns/echo:80", List.of(new Endpoint("127.0.0.1", echo.actualPort())));
+        table.set(new RoutingTable(Map.of("echo.com", List.of(PathRule.of("/", "Prefix", b))), Map.of(), List.of(),
+                null, Map.of()));
+        String request = "GET /odd?q=1 HTTP/1.1\r\nHost: Echo.com\r\nCookie: a=1\r\ncookie: b=2\r\n"
+                + "Connection: keep-alive, X-Hop\r\nKeep-Alive: timeout=9\r\nTE: trailers\r\n"
+                + "Proxy-Authorization: Basic eA==\r\nX-Forwarded-For: 6.6.6.6\r\nX-Custom: yes\r\n\r\n";
+        String[] answer = rawHttp1(request);
+        assertThat(answer[0]).startsWith("HTTP/1.1 200 Fine Thanks\r\n");
+        assertThat(answer[0].toLowerCase(java.util.Locale.ROOT)).contains("x-backend: b1").contains("content-length:")
+                .doesNotContain("keep-alive: timeout").doesNotContain("upgrade:");
+        assertThat(answer[1].lines().toList()).contains("cookie=a=1", "cookie=b=2", "x-custom=yes",
+                        "x-real-ip=127.0.0.1", "x-forwarded-for=127.0.0.1", "x-forwarded-host=Echo.com",
+                        "x-forwarded-port=" + proxy.httpPort(), "x-forwarded-proto=http", "x-forwarded-scheme=http",
+                        "host=Echo.com")
+                .anyMatch(l -> l.matches("x-request-id=[0-9a-f]+"))
+                .noneMatch(l -> l.startsWith("te=") || l.startsWith("keep-alive=")
+                        || l.startsWith("proxy-authorization=") || l.contains("6.6.6.6"));
+        assertThat(rawHttp1(request.replace("/odd?q=1", "/"))[0]).startsWith("HTTP/1.1 200 OK\r\n");
+    }
+
+    @Test
+    void relaysSmallLargeChunkedAndHeadAnswersWhole() throws Exception {
+        String large = "x".repeat(100_000);
+        HttpServer sizes = await(vertx.createHttpServer().requestHandler(req -> {
+            switch (req.path()) {
+                case "/large" -> req.response().end(large);
+                case "/chunked" -> req.response().setChunked(true).write("a".repeat(20_000)).compose(v ->
+                        req.response().end("b"));
+                default -> req.response().end("tiny");
+            }
+        }).listen(0, "127.0.0.1"));
+        Backend b = new Backend("ns/sizes:80", List.of(new Endpoint("127.0.0.1", sizes.actualPort())));
+        table.set(new RoutingTable(Map.of("sizes.com", List.of(PathRule.of("/", "Prefix", b))), Map.of(), List.of(),
+                null, Map.of()));
+        assertThat(call(client, false, "sizes.com", HttpMethod.GET, "/tiny", null)[1]).isEqualTo("tiny");
+        assertThat(call(client, false, "sizes.com", HttpMethod.GET, "/large", null)[1]).isEqualTo(large);
+        assertThat(call(client, false, "sizes.com", HttpMethod.GET, "/chunked", null)[1])
+                .isEqualTo("a".repeat(20_000) + "b");
+        String[] head = await(client.request(new RequestOptions().setServer(SocketAddress.inetSocketAddress(
+                        proxy.httpPort(), "127.0.0.1")).setHost("sizes.com").setMethod(HttpMethod.HEAD).setURI("/tiny"))
+                .compose(r -> r.send()).compose(r -> r.body().map(body -> new String[]{
+                        String.valueOf(r.statusCode()), body.toString()})));
+        assertThat(head).containsExactly("200", "");
+    }
+
+    /** Sends one request as is over a new connection; the head and the body of the answer (Content-Length). */
+    private String[] rawHttp1(String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", proxy.httpPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.readUnsignedByte());
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+            assertThat(m.find()).as(head.toString()).isTrue();
+            byte[] body = new byte[Integer.parseInt(m.group(1))];
+            in.readFully(body);
+            return new String[]{head.toString(), new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)};
+        }
+    }
+
+    @Test
     void http2OverTlsByAlpnAndH2c() throws Exception {
         HttpClientAgent h2 = vertx.createHttpClient(new HttpClientOptions().setTrustAll(true).setVerifyHost(false)
                 .setForceSni(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2));
