@@ -136,6 +136,11 @@ class RestartDurabilityIT {
         assertThat(k.run("get", "deploy", "kubia", "-o", "jsonpath={.spec.replicas}")).succeeds().printed("3");
         assertThat(k.run("get", "secret", "creds", "-o", "jsonpath={.data.password}")).succeeds().printed("czNjcjN0");
         assertThat(k.run("get", "svc", "kubia", "-o", "jsonpath={.spec.clusterIP}")).succeeds().printed(clusterIp);
+        // the allocation survived too: the address can't be taken by another Service
+        assertThat(k.run("create", "service", "clusterip", "other", "--tcp=80", "--clusterip=" + clusterIp))
+                .exitsWith(1).printedError("error: failed to create ClusterIP service: Service \"other\" is invalid: "
+                        + "spec.clusterIPs: Invalid value: []string{\"" + clusterIp + "\"}: failed to allocate IP "
+                        + clusterIp + ": provided IP is already allocated");
         assertThat(k.run("get", "configmap", "settings"))
                 .exitsWith(1).printedError("Error from server (NotFound): configmaps \"settings\" not found");
 
