@@ -168,4 +168,32 @@ class ConfigVolumesIT {
         NodePods.waitReady(ns, "needs-config");
         assertThat(exec(ns, "needs-config", "cat", "/etc/cfg/color")).succeeds().printed("blue");
     }
+
+    @Test
+    void projectedVolumeMergesConfigMapSecretAndDownwardApi(TestNamespace ns) {
+        assertThat(ns.kubectl().run("create", "configmap", "app-config", "--from-literal=color=blue")).succeeds();
+        assertThat(ns.kubectl().run("create", "secret", "generic", "app-secret", "--from-literal=token=t0k")).succeeds();
+        NodePods.createReady(ns, pod("projected", "app: web", """
+                    - {name: all-in-one, mountPath: /projected}
+                """, """
+                  - name: all-in-one
+                    projected:
+                      defaultMode: 0640
+                      sources:
+                      - configMap: {name: app-config}
+                      - secret:
+                          name: app-secret
+                          items: [{key: token, path: secret/token}]
+                      - downwardAPI:
+                          items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]
+                """), "projected");
+        assertThat(exec(ns, "projected", "cat", "/projected/color")).succeeds().printed("blue");
+        assertThat(exec(ns, "projected", "cat", "/projected/secret/token")).succeeds().printed("t0k");
+        assertThat(exec(ns, "projected", "cat", "/projected/labels")).succeeds().printed("app=\"web\"");
+        assertThat(exec(ns, "projected", "stat", "-L", "-c", "%a", "/projected/color")).succeeds().printed("640\n");
+
+        assertThat(ns.kubectl().run("patch", "configmap", "app-config", "--type=merge", "-p",
+                "{\"data\":{\"color\":\"red\"}}")).succeeds();
+        awaitFile(ns, "projected", "/projected/color", "red");
+    }
 }
