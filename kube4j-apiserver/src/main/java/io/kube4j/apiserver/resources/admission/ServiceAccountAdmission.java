@@ -13,8 +13,8 @@ import java.util.Random;
 
 /**
  * Upstream's ServiceAccount admission for new pods: the pod runs as {@code spec.serviceAccountName} (default
- * {@code default}, mirrored into {@code serviceAccount}), which must exist (403 otherwise); unless automounting is
- * off (the pod's {@code automountServiceAccountToken}, else the account's), every container and init container that
+ * {@code default}, mirrored into {@code serviceAccount}), which must exist (403 otherwise; {@code default} is waited
+ * for up to about two seconds); unless automounting is off (the pod's {@code automountServiceAccountToken}, else the account's), every container and init container that
  * does not already mount {@value #MOUNT_PATH} gets the projected volume {@code kube-api-access-XXXXX} there, read-only:
  * a bound token (3607 s), {@code ca.crt} from the {@code kube-root-ca.crt} ConfigMap and the namespace. Mirror pods
  * are left alone. Called by every Store on writes; thread-safe (the random source is synchronized).
@@ -33,6 +33,8 @@ public final class ServiceAccountAdmission implements AdmissionPlugin {
     static final String ROOT_CA_CONFIG_MAP = "kube-root-ca.crt";
     static final long TOKEN_EXPIRATION_SECONDS = 3607;
     static final int DEFAULT_MODE = 0644;
+    static final String DEFAULT_ACCOUNT = "default";
+    static final int DEFAULT_ACCOUNT_ATTEMPTS = 10;
     private static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
     /** Upstream's random-name alphabet: no vowels, no look-alike characters. */
     private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
@@ -60,13 +62,8 @@ public final class ServiceAccountAdmission implements AdmissionPlugin {
         }
         ObjectNode spec = Json.with(obj, "spec");
         String saName = defaultServiceAccount(spec);
-        ObjectNode sa;
-        try {
-            sa = registry.store("", "serviceaccounts").get(namespace, saName);
-        } catch (StatusException e) {
-            if (e.code() != 404) {
-                throw e;
-            }
+        ObjectNode sa = findServiceAccount(namespace, saName);
+        if (sa == null) {
             // upstream's message comes from its lister, which names the resource in the singular
             throw StatusException.forbidden("", "pods", Json.text(obj.get("metadata"), "name"),
                     "error looking up service account " + namespace + "/" + saName + ": serviceaccount \"" + saName
@@ -75,6 +72,36 @@ public final class ServiceAccountAdmission implements AdmissionPlugin {
         if (shouldAutomount(spec, sa)) {
             mountToken(spec, this::randomSuffix);
         }
+    }
+
+    /**
+     * The account, or null. {@code default} is looked up several times, 100-200 ms apart, as upstream does: the
+     * serviceaccount controller creates it just after its namespace, and a pod may come first.
+     */
+    private ObjectNode findServiceAccount(String namespace, String name) {
+        int attempts = DEFAULT_ACCOUNT.equals(name) ? DEFAULT_ACCOUNT_ATTEMPTS : 1;
+        long pauseMillis;
+        synchronized (random) {
+            pauseMillis = 100 + random.nextInt(100);
+        }
+        for (int i = 0; i < attempts; i++) {
+            if (i > 0) {
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            try {
+                return registry.store("", "serviceaccounts").get(namespace, name);
+            } catch (StatusException e) {
+                if (e.code() != 404) {
+                    throw e;
+                }
+            }
+        }
+        return null;
     }
 
     /** Sets {@code serviceAccountName} (and its deprecated mirror) to {@code default} when unset; returns it. */

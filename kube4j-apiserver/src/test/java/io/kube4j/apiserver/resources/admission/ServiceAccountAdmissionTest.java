@@ -95,9 +95,18 @@ class ServiceAccountAdmissionTest {
                     assertThat(e.getMessage()).isEqualTo("pods \"web\" is forbidden: error looking up service account "
                             + "default/default: serviceaccount \"default\" not found");
                 });
-        registry.store("", "serviceaccounts").create("default", pod("metadata: {name: default}"),
-                WriteOptions.defaults());
+        // the default account created a moment after the pod arrives: admission waits for it, as upstream's does
+        Thread creator = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(300);
+                registry.store("", "serviceaccounts").create("default", pod("metadata: {name: default}"),
+                        WriteOptions.defaults());
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
         plugin.admit(AdmissionPlugin.Operation.CREATE, pods, "default", p, null);
+        creator.join();
         assertThat(p.at("/spec/serviceAccountName").asText()).isEqualTo("default");
         assertThat(p.at("/spec/serviceAccount").asText()).isEqualTo("default");
         assertThat(p.at("/spec/volumes/0/name").asText()).matches("kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}");
