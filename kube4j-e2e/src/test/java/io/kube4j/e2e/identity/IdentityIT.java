@@ -179,4 +179,68 @@ class IdentityIT {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
                 .until(() -> kubectl.run("get", "configmap", "kube-root-ca.crt").succeeded());
     }
+
+    @Test
+    void podsGetTheServiceAccountVolumeUnlessTheyOptOut() throws Exception {
+        Kubectl kubectl = namespace("admission");
+        awaitAccount(kubectl, "default");
+        // no scheduler and no node here: the pods stay Pending, only what admission stored is looked at
+        assertThat(kubectl.runWithStdin("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: plain}
+                spec:
+                  initContainers: [{name: init, image: kube4j.local/busybox:1.36}]
+                  containers: [{name: main, image: kube4j.local/busybox:1.36}]
+                """, "apply", "-f", "-")).succeeds();
+        String volume = kubectl.run("get", "pod", "plain", "-o", "jsonpath={.spec.volumes[0].name}").out();
+        assertThat(volume).matches("kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}");
+        assertThat(kubectl.run("get", "pod", "plain", "-o", "jsonpath={.spec.serviceAccountName} "
+                + "{.spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds} "
+                + "{.spec.volumes[0].projected.sources[1].configMap.name} {.spec.volumes[0].projected.defaultMode}"))
+                .succeeds().printed("default 3607 kube-root-ca.crt 420");
+        for (String field : new String[]{"containers", "initContainers"}) {
+            assertThat(kubectl.run("get", "pod", "plain", "-o", "jsonpath={.spec." + field
+                    + "[0].volumeMounts[0].name} {.spec." + field + "[0].volumeMounts[0].mountPath} {.spec." + field
+                    + "[0].volumeMounts[0].readOnly}"))
+                    .succeeds().printed(volume + " /var/run/secrets/kubernetes.io/serviceaccount true");
+        }
+
+        // a token bound to the pod works while the pod lives
+        KubectlResult bound = kubectl.run("create", "token", "default", "--bound-object-kind", "Pod",
+                "--bound-object-name", "plain");
+        assertThat(bound).succeeds();
+        String podUid = kubectl.run("get", "pod", "plain", "-o", "jsonpath={.metadata.uid}").out();
+        assertThat(payload(bound.out()).at("/kubernetes.io/pod/uid").asText()).isEqualTo(podUid);
+        Kubectl asPod = asToken(kubectl, bound.out(), kubectl.namespace());
+        assertThat(asPod.run("get", "pods", "plain", "-o", "name")).succeeds().printed("pod/plain");
+        assertThat(kubectl.run("delete", "pod", "plain", "--wait=false")).succeeds();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                .until(() -> !kubectl.run("get", "pod", "plain").succeeded());
+        assertThat(asPod.run("get", "pods")).exitsWith(1).stderrContains("Unauthorized");
+        assertThat(kubectl.run("create", "token", "default", "--bound-object-kind", "Pod",
+                "--bound-object-name", "plain")).exitsWith(1).stderrContains("pods \"plain\" not found");
+
+        assertThat(kubectl.runWithStdin("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: quiet}
+                spec:
+                  automountServiceAccountToken: false
+                  containers: [{name: main, image: kube4j.local/busybox:1.36}]
+                """, "apply", "-f", "-")).succeeds();
+        assertThat(kubectl.run("get", "pod", "quiet", "-o", "jsonpath={.spec.volumes}")).succeeds().printed("");
+
+        assertThat(kubectl.runWithStdin("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: stranger}
+                spec:
+                  serviceAccountName: ghost
+                  containers: [{name: main, image: kube4j.local/busybox:1.36}]
+                """, "apply", "-f", "-"))
+                .exitsWith(1)
+                .stderrContains("pods \"stranger\" is forbidden: error looking up service account " + kubectl.namespace()
+                        + "/ghost: serviceaccount \"ghost\" not found");
+    }
 }
