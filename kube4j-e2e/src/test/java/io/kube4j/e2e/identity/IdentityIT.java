@@ -117,6 +117,9 @@ class IdentityIT {
         assertThat(sa.run("auth", "whoami"))
                 .succeeds()
                 .hasLineMatching("Username\\s+system:serviceaccount:" + nsName + ":default")
+                .hasLineMatching("UID\\s+" + saUid)
+                .hasLineMatching("Extra: authentication.kubernetes.io/credential-id\\s+\\[JTI=" + claims.path("jti").asText()
+                        + "\\]")
                 .hasLineMatching("Groups\\s+\\[system:serviceaccounts system:serviceaccounts:" + nsName
                         + " system:authenticated\\]");
 
@@ -214,6 +217,10 @@ class IdentityIT {
         assertThat(payload(bound.out()).at("/kubernetes.io/pod/uid").asText()).isEqualTo(podUid);
         Kubectl asPod = asToken(kubectl, bound.out(), kubectl.namespace());
         assertThat(asPod.run("get", "pods", "plain", "-o", "name")).succeeds().printed("pod/plain");
+        assertThat(asPod.run("auth", "whoami"))
+                .succeeds()
+                .hasLineMatching("Extra: authentication.kubernetes.io/pod-name\\s+\\[plain\\]")
+                .hasLineMatching("Extra: authentication.kubernetes.io/pod-uid\\s+\\[" + podUid + "\\]");
         assertThat(kubectl.run("delete", "pod", "plain", "--wait=false")).succeeds();
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
                 .until(() -> !kubectl.run("get", "pod", "plain").succeeded());

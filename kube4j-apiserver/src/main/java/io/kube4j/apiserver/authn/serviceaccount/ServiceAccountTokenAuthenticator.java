@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -66,7 +68,24 @@ public final class ServiceAccountTokenAuthenticator implements Function<String, 
             return null;
         }
         return new UserInfo(c.subject(), c.serviceAccount().uid(),
-                List.of("system:serviceaccounts", "system:serviceaccounts:" + c.namespace()));
+                List.of("system:serviceaccounts", "system:serviceaccounts:" + c.namespace()), extra(c));
+    }
+
+    /** Upstream's extra attributes of a service-account user: the token's id and what it is bound to. */
+    static Map<String, List<String>> extra(TokenClaims c) {
+        Map<String, List<String>> extra = new TreeMap<>();
+        if (c.jti() != null && !c.jti().isEmpty()) {
+            extra.put("authentication.kubernetes.io/credential-id", List.of("JTI=" + c.jti()));
+        }
+        if (c.pod() != null) {
+            extra.put("authentication.kubernetes.io/pod-name", List.of(c.pod().name()));
+            extra.put("authentication.kubernetes.io/pod-uid", List.of(c.pod().uid()));
+        }
+        if (c.node() != null) {
+            extra.put("authentication.kubernetes.io/node-name", List.of(c.node().name()));
+            extra.put("authentication.kubernetes.io/node-uid", List.of(c.node().uid()));
+        }
+        return extra;
     }
 
     /** Why the objects the token names no longer back it, or null when they do. */

@@ -98,6 +98,9 @@ class ServiceAccountTokensTest {
         assertThat(u.name()).isEqualTo("system:serviceaccount:ns1:default");
         assertThat(u.uid()).isEqualTo("sa-uid");
         assertThat(u.groups()).containsExactly("system:serviceaccounts", "system:serviceaccounts:ns1");
+        assertThat(u.extra()).containsEntry("authentication.kubernetes.io/credential-id", List.of("JTI=jti-1"))
+                .containsEntry("authentication.kubernetes.io/pod-name", List.of("p"))
+                .containsEntry("authentication.kubernetes.io/pod-uid", List.of("pod-uid"));
 
         assertThat(authn.apply("not-a-jwt")).isNull();
         // pod deleted, then recreated under the same name
