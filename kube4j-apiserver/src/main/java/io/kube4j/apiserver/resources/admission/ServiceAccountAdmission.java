@@ -14,10 +14,11 @@ import java.util.Random;
 /**
  * Upstream's ServiceAccount admission for new pods: the pod runs as {@code spec.serviceAccountName} (default
  * {@code default}, mirrored into {@code serviceAccount}), which must exist (403 otherwise; {@code default} is waited
- * for up to about two seconds); unless automounting is off (the pod's {@code automountServiceAccountToken}, else the account's), every container and init container that
- * does not already mount {@value #MOUNT_PATH} gets the projected volume {@code kube-api-access-XXXXX} there, read-only:
- * a bound token (3607 s), {@code ca.crt} from the {@code kube-root-ca.crt} ConfigMap and the namespace. Mirror pods
- * are left alone. Called by every Store on writes; thread-safe (the random source is synchronized).
+ * for up to about two seconds). Unless automounting is off (the pod's {@code automountServiceAccountToken}, else the
+ * account's), every container and init container that does not already mount {@value #MOUNT_PATH} gets the
+ * projected volume {@code kube-api-access-XXXXX} there, read-only: a bound token (3607 s), {@code ca.crt} from the
+ * {@code kube-root-ca.crt} ConfigMap and the namespace. A pod without {@code imagePullSecrets} gets the account's.
+ * Mirror pods are left alone. Called by every Store on writes; thread-safe (the random source is synchronized).
  *
  * <p>Switch: system property {@value #PROPERTY} ({@code true} by default, see {@link #DEFAULT_ENABLED}); read once
  * when the API server registers its stores. Off, pods get neither the check nor the volume.
@@ -71,6 +72,18 @@ public final class ServiceAccountAdmission implements AdmissionPlugin {
         }
         if (shouldAutomount(spec, sa)) {
             mountToken(spec, this::randomSuffix);
+        }
+        copyImagePullSecrets(spec, sa);
+    }
+
+    /** A pod that names no image pull secrets gets its account's, as upstream's admission gives them. */
+    static void copyImagePullSecrets(ObjectNode spec, JsonNode serviceAccount) {
+        JsonNode own = spec.get("imagePullSecrets");
+        JsonNode accounts = serviceAccount.get("imagePullSecrets");
+        if ((own == null || !own.isArray() || own.isEmpty()) && accounts != null && accounts.isArray()
+                && !accounts.isEmpty()) {
+            ArrayNode copy = spec.putArray("imagePullSecrets");
+            accounts.forEach(ref -> copy.addObject().put("name", ref.path("name").asText()));
         }
     }
 

@@ -65,6 +65,19 @@ class ServiceAccountAdmissionTest {
     }
 
     @Test
+    void imagePullSecretsComeFromTheAccountUnlessThePodNamesSome() throws Exception {
+        ObjectNode sa = pod("imagePullSecrets: [{name: registry-a}, {name: registry-b}]");
+        ObjectNode spec = pod("containers: [{name: a}]");
+        ServiceAccountAdmission.copyImagePullSecrets(spec, sa);
+        assertThat(spec.at("/imagePullSecrets/0/name").asText()).isEqualTo("registry-a");
+        assertThat(spec.at("/imagePullSecrets/1/name").asText()).isEqualTo("registry-b");
+        ObjectNode own = pod("imagePullSecrets: [{name: mine}]");
+        ServiceAccountAdmission.copyImagePullSecrets(own, sa);
+        assertThat(own.get("imagePullSecrets")).hasSize(1);
+        assertThat(own.at("/imagePullSecrets/0/name").asText()).isEqualTo("mine");
+    }
+
+    @Test
     void automountThePodWinsThenTheAccount() throws Exception {
         ObjectNode saOff = pod("automountServiceAccountToken: false");
         assertThat(ServiceAccountAdmission.shouldAutomount(pod("{}"), pod("{}"))).isTrue();
