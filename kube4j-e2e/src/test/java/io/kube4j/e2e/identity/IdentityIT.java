@@ -250,4 +250,17 @@ class IdentityIT {
                 .stderrContains("pods \"stranger\" is forbidden: error looking up service account " + kubectl.namespace()
                         + "/ghost: serviceaccount \"ghost\" not found");
     }
+
+    @Test
+    void tokensSurviveARestartOfTheServer() throws Exception {
+        Kubectl kubectl = namespace("restart");
+        awaitAccount(kubectl, "default");
+        KubectlResult created = kubectl.run("create", "token", "default");
+        assertThat(created).succeeds();
+        Kubectl sa = asToken(kubectl, created.out(), kubectl.namespace());
+        assertThat(sa.run("get", "pods")).succeeds();
+        server.restartInPlace();
+        // the signing key is read back from the data dir: the old token still verifies
+        assertThat(sa.run("get", "pods")).succeeds();
+    }
 }
