@@ -17,7 +17,7 @@ import java.util.function.Function;
 
 /**
  * Bearer-token check for service-account JWTs: the token must verify ({@link ServiceAccountTokens#verify}), and the
- * service account, and the pod or secret it is bound to, must still exist with the uid the token names and must not
+ * service account, and the pod, secret or node it is bound to, must still exist with the uid the token names and must not
  * have been deleted more than a minute ago (upstream's leeway for a pod's graceful deletion). The user is
  * {@code system:serviceaccount:NS:NAME} with uid the account's uid, in {@code system:serviceaccounts} and
  * {@code system:serviceaccounts:NS} (the chain adds {@code system:authenticated}). Returns null for tokens that are
@@ -31,7 +31,10 @@ public final class ServiceAccountTokenAuthenticator implements Function<String, 
     /** Reads an object from the API server's cache; null when it does not exist. */
     @FunctionalInterface
     public interface ObjectLookup {
-        /** @param resource a core/v1 resource: {@code serviceaccounts}, {@code pods}, {@code secrets} */
+        /**
+         * @param resource  a core/v1 resource: {@code serviceaccounts}, {@code pods}, {@code secrets}, {@code nodes}
+         * @param namespace null for nodes
+         */
         ObjectNode find(String resource, String namespace, String name);
     }
 
@@ -96,6 +99,10 @@ public final class ServiceAccountTokenAuthenticator implements Function<String, 
         }
         if (p == null && c.secret() != null) {
             p = check("secrets", c.namespace(), c.secret(), now);
+        }
+        if (p == null && c.node() != null && c.pod() == null) {
+            // bound to the node itself (a pod-bound token only mentions the node it ran on)
+            p = check("nodes", null, c.node(), now);
         }
         return p;
     }

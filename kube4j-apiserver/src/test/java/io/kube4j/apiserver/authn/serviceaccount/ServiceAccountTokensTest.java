@@ -128,4 +128,20 @@ class ServiceAccountTokensTest {
         }
         return o;
     }
+
+    @Test
+    void aNodeBoundTokenDiesWithItsNode() {
+        Map<String, ObjectNode> objects = new HashMap<>();
+        objects.put("serviceaccounts/ns1/default", obj("sa-uid", null));
+        objects.put("nodes/null/n1", obj("node-uid", null));
+        var authn = new ServiceAccountTokenAuthenticator(tokens,
+                (res, ns, name) -> objects.get(res + "/" + ns + "/" + name), Clock.fixed(NOW, ZoneOffset.UTC),
+                ServiceAccountTokens.API_AUDIENCES);
+        String jwt = tokens.sign(new TokenClaims(ServiceAccountTokens.ISSUER, ServiceAccountTokens.API_AUDIENCES, NOW,
+                NOW, NOW.plusSeconds(3600), "j", "ns1", new TokenClaims.Ref("default", "sa-uid"), null, null,
+                new TokenClaims.Ref("n1", "node-uid"), null));
+        assertThat(authn.apply(jwt).extra()).containsEntry("authentication.kubernetes.io/node-name", List.of("n1"));
+        objects.remove("nodes/null/n1");
+        assertThat(authn.apply(jwt)).isNull();
+    }
 }
