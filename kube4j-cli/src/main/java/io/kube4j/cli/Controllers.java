@@ -21,6 +21,7 @@ import io.kube4j.controllers.replicaset.ReplicaSetController;
 import io.kube4j.controllers.serviceaccount.ServiceAccountsController;
 import io.kube4j.controllers.servicelb.AddressPool;
 import io.kube4j.controllers.servicelb.ServiceLbController;
+import io.kube4j.controllers.rootcacertpublisher.RootCaCertPublisher;
 
 import java.time.Clock;
 import java.util.List;
@@ -56,9 +57,39 @@ final class Controllers {
                 EndpointSliceController::new,
                 EndpointSliceMirroringController::new,
                 ctx -> new ServiceLbController(ctx, lbPool));
+        // identity (issue 6): kube-root-ca.crt in every namespace, from the CA the client trusts
+        String caPem = clusterCaPem(client);
+        if (caPem != null) {
+            all = new java.util.ArrayList<>(all);
+            all.add(ctx -> new RootCaCertPublisher(ctx, caPem));
+        } else {
+            org.slf4j.LoggerFactory.getLogger(Controllers.class).warn(
+                    "the kubeconfig names no certificate authority: kube-root-ca.crt is not published");
+        }
         ControllerManager.Election election = leaderElect
                 ? ControllerManager.Election.defaults(host + "_" + UUID.randomUUID())
                 : ControllerManager.Election.disabled();
         return new ControllerManager(() -> new ControllerContext(client, Clock.systemUTC(), host), all, election);
+    }
+
+    /**
+     * The cluster CA in PEM, as the client trusts it: the kubeconfig's {@code certificate-authority-data} (or the
+     * file {@code certificate-authority} names). Both {@code kube4j server} and {@code kube4j controller-manager
+     * --kubeconfig} build their client that way. Null when it names none.
+     */
+    static String clusterCaPem(KubernetesClient client) {
+        var config = client.getConfiguration();
+        try {
+            if (config.getCaCertData() != null && !config.getCaCertData().isBlank()) {
+                return new String(java.util.Base64.getDecoder().decode(config.getCaCertData().strip()),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            }
+            if (config.getCaCertFile() != null && !config.getCaCertFile().isBlank()) {
+                return java.nio.file.Files.readString(java.nio.file.Path.of(config.getCaCertFile()));
+            }
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read the cluster CA from the kubeconfig", e);
+        }
+        return null;
     }
 }

@@ -435,12 +435,20 @@ public final class Kube4jServer implements AutoCloseable {
     }
 
     private static List<String> jvmArgs() {
+        List<String> args = new ArrayList<>();
+        // identity (issue 6): `mvn verify -Dkube4j.admission.serviceAccount=false` runs the servers without the
+        // ServiceAccount admission (no kube-api-access volume in pods)
+        String saAdmission = System.getProperty("kube4j.admission.serviceAccount");
+        if (saAdmission != null) {
+            args.add("-Dkube4j.admission.serviceAccount=" + saAdmission);
+        }
         String configured = System.getProperty("kube4j.server.jvmArgs");
         if (configured != null && !configured.isBlank()) {
-            return Arrays.asList(configured.trim().split("\\s+"));
+            args.addAll(Arrays.asList(configured.trim().split("\\s+")));
+            return args;
         }
         // small and quick to start: the machine is shared, and every test class waits for startup
-        List<String> args = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+        args.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx512m"));
         if (Runtime.version().feature() >= 24) {
             args.add("--sun-misc-unsafe-memory-access=allow"); // protobuf's Unsafe use warns otherwise

@@ -74,7 +74,7 @@ public final class Authenticator {
             if (u != null) {
                 List<String> groups = new ArrayList<>(u.groups());
                 groups.add("system:authenticated");
-                return new UserInfo(u.name(), u.uid(), groups);
+                return new UserInfo(u.name(), u.uid(), groups, u.extra());
             }
         }
         return null;

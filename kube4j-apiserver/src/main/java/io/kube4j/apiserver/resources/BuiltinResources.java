@@ -18,6 +18,9 @@ import io.kube4j.apiserver.resources.authorization.selfsubjectaccessreview.SelfS
 import io.kube4j.apiserver.registry.cache.CacheRouter;
 import io.kube4j.apiserver.resources.admission.DefaultIngressClass;
 import io.kube4j.apiserver.resources.admission.NamespaceLifecycle;
+import io.kube4j.apiserver.resources.admission.ServiceAccountAdmission;
+import io.kube4j.apiserver.authn.serviceaccount.ServiceAccountKey;
+import io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokens;
 import io.kube4j.apiserver.resources.core.namespace.NamespaceStrategy;
 import io.kube4j.storage.Storage;
 
@@ -82,7 +85,8 @@ public final class BuiltinResources {
                 .subresources("status").build(), new StrategyOptions(true, false, Strategy.NameRule.DNS1123_SUBDOMAIN,
                 o -> java.util.Map.of())));
         d.add(def(overrides, ResourceInfo.builder("", "v1", "secrets", "Secret").build(), plain));
-        d.add(def(overrides, ResourceInfo.builder("", "v1", "serviceaccounts", "ServiceAccount").shortNames("sa").build(), plain));
+        d.add(def(overrides, ResourceInfo.builder("", "v1", "serviceaccounts", "ServiceAccount").shortNames("sa")
+                .subresources("token").build(), plain));
         d.add(def(overrides, ResourceInfo.builder("", "v1", "services", "Service").shortNames("svc").categories("all")
                 .subresources("status").build(), new StrategyOptions(true, false, Strategy.NameRule.DNS1035_LABEL,
                 o -> java.util.Map.of())));
@@ -174,8 +178,20 @@ public final class BuiltinResources {
     /** Creates a store for every definition and adds it to {@code registry}. */
     public static void register(Registry registry, Storage storage, CacheRouter router, Clock clock, Random random,
                                 String serviceCidr) {
-        List<AdmissionPlugin> admission = List.of(new NamespaceLifecycle(registry), new DefaultIngressClass(registry));
-        for (Definition d : definitions(CoreStrategies.all(registry, serviceCidr, clock))) {
+        register(registry, storage, router, clock, random, serviceCidr, new ServiceAccountTokens(
+                ServiceAccountKey.generateInMemory(), ServiceAccountTokens.ISSUER));
+    }
+
+    /** As above, with the signer of service-account tokens (the TokenRequest subresource). */
+    public static void register(Registry registry, Storage storage, CacheRouter router, Clock clock, Random random,
+                                String serviceCidr, ServiceAccountTokens tokens) {
+        List<AdmissionPlugin> admission = new ArrayList<>(List.of(new NamespaceLifecycle(registry),
+                new DefaultIngressClass(registry)));
+        // identity (issue 6): the ServiceAccount admission, switchable until the kubelet mounts projected volumes
+        if (ServiceAccountAdmission.enabled()) {
+            admission.add(new ServiceAccountAdmission(registry, new Random()));
+        }
+        for (Definition d : definitions(CoreStrategies.all(registry, serviceCidr, clock, tokens))) {
             registry.add(new Store(d.info(), d.strategy(), storage, router, clock, admission, random, d.storageInfo(),
                     d.converter()), d.table());
         }

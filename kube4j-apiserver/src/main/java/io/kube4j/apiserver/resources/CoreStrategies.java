@@ -20,6 +20,9 @@ import io.kube4j.apiserver.resources.core.secret.SecretStrategy;
 import io.kube4j.apiserver.resources.core.service.ClusterIpAllocator;
 import io.kube4j.apiserver.resources.core.service.NodePortAllocator;
 import io.kube4j.apiserver.resources.core.service.ServiceStrategy;
+import io.kube4j.apiserver.resources.core.serviceaccount.ServiceAccountStrategy;
+import io.kube4j.apiserver.resources.core.serviceaccount.TokenRequests;
+import io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokens;
 import io.kube4j.apiserver.server.ApiServerOptions;
 
 import java.security.SecureRandom;
@@ -42,10 +45,18 @@ final class CoreStrategies {
      * @param serviceCidr the range cluster IPs come from, e.g. {@code ApiServerOptions.serviceCidr()}
      */
     static Map<String, Strategy> all(Registry registry, String serviceCidr, Clock clock) {
-        return build(() -> registry.store("", "services").list(null, ListOptions.all()).items(), serviceCidr, clock);
+        return all(registry, serviceCidr, clock, new ServiceAccountTokens(
+                io.kube4j.apiserver.authn.serviceaccount.ServiceAccountKey.generateInMemory(), ServiceAccountTokens.ISSUER));
     }
 
-    private static Map<String, Strategy> build(Supplier<Collection<ObjectNode>> services, String serviceCidr, Clock clock) {
+    /** As above, with the signer the serviceaccounts/token subresource uses. */
+    static Map<String, Strategy> all(Registry registry, String serviceCidr, Clock clock, ServiceAccountTokens tokens) {
+        return build(() -> registry.store("", "services").list(null, ListOptions.all()).items(), serviceCidr, clock,
+                tokens);
+    }
+
+    private static Map<String, Strategy> build(Supplier<Collection<ObjectNode>> services, String serviceCidr, Clock clock,
+                                               ServiceAccountTokens tokens) {
         Map<String, Strategy> m = new HashMap<>();
         SecureRandom random = new SecureRandom();
         ClusterIpAllocator ips = new ClusterIpAllocator(serviceCidr, services == null ? null : services::get, clock, random);
@@ -55,7 +66,7 @@ final class CoreStrategies {
         m.put("/services", new ServiceStrategy(ips, ports));
         m.put("/secrets", new SecretStrategy());
         m.put("/configmaps", new ConfigMapStrategy());
-        m.put("/serviceaccounts", StrategyOptions.plain());
+        m.put("/serviceaccounts", new ServiceAccountStrategy(new TokenRequests(tokens, clock)));
         m.put("/endpoints", new EndpointsStrategy());
         m.put("/events", new EventStrategy());
         m.put("/nodes", new NodeStrategy());

@@ -141,6 +141,10 @@ public final class ApiServer implements AutoCloseable {
             // requests that arrive before the core is up wait for it in dispatch()
             http = started.peek();
             core.get(120, TimeUnit.SECONDS);
+            // identity (issue 6): service-account JWTs, checked against the accounts and pods in the registry
+            authenticator.addTokenCheck(new io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokenAuthenticator(
+                    serviceAccountTokens, this::findCoreObject, options.clock(),
+                    io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokens.API_AUDIENCES));
         } catch (java.util.concurrent.ExecutionException e) {
             close();
             throw e.getCause() instanceof Exception ex ? ex : e;
@@ -158,7 +162,12 @@ public final class ApiServer implements AutoCloseable {
                 : new SqliteStorage(options.dataDir().resolve("db"));
         router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
         registry = new Registry();
-        BuiltinResources.register(registry, storage, router, options.clock(), new Random(), options.serviceCidr());
+        // identity (issue 6): service-account tokens signed with a key kept next to the cluster CA
+        serviceAccountTokens = new io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokens(
+                io.kube4j.apiserver.authn.serviceaccount.ServiceAccountKey.loadOrCreate(options.dataDir().resolve("tls")),
+                io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokens.ISSUER);
+        BuiltinResources.register(registry, storage, router, options.clock(), new Random(), options.serviceCidr(),
+                serviceAccountTokens);
         router.start();
         compactor = new io.kube4j.apiserver.registry.Compactor(storage, Duration.ofMinutes(5));
         compactor.start();
@@ -330,6 +339,19 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private io.kube4j.apiserver.pki.NodeJoin nodeJoin;
+    private io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokens serviceAccountTokens;
+
+    /** A core/v1 object from the cache, or null when it does not exist. */
+    private ObjectNode findCoreObject(String resource, String namespace, String name) {
+        try {
+            return registry.store("", resource).get(namespace, name);
+        } catch (StatusException e) {
+            if (e.code() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
 
     private void recordRequest(String verb, String group, String resource, String subresource, int code, long start) {
         Timer.builder("apiserver_request_duration_seconds")

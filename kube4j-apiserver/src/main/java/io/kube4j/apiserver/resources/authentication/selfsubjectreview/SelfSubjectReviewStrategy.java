@@ -20,6 +20,10 @@ public final class SelfSubjectReviewStrategy implements Strategy, ReviewCreate {
         }
         ArrayNode groups = info.putArray("groups");
         user.groups().forEach(groups::add);
+        if (!user.extra().isEmpty()) {
+            ObjectNode extra = info.putObject("extra");
+            new java.util.TreeMap<>(user.extra()).forEach((k, v) -> v.forEach(extra.withArray(k)::add));
+        }
         return out;
     }
 }
