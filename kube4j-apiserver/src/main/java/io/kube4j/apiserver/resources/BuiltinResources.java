@@ -17,6 +17,7 @@ import io.kube4j.apiserver.resources.authentication.selfsubjectreview.SelfSubjec
 import io.kube4j.apiserver.resources.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewStrategy;
 import io.kube4j.apiserver.registry.cache.CacheRouter;
 import io.kube4j.apiserver.resources.admission.DefaultIngressClass;
+import io.kube4j.apiserver.resources.admission.DefaultStorageClass;
 import io.kube4j.apiserver.resources.admission.NamespaceLifecycle;
 import io.kube4j.apiserver.resources.core.namespace.NamespaceStrategy;
 import io.kube4j.storage.Storage;
@@ -174,7 +175,8 @@ public final class BuiltinResources {
     /** Creates a store for every definition and adds it to {@code registry}. */
     public static void register(Registry registry, Storage storage, CacheRouter router, Clock clock, Random random,
                                 String serviceCidr) {
-        List<AdmissionPlugin> admission = List.of(new NamespaceLifecycle(registry), new DefaultIngressClass(registry));
+        List<AdmissionPlugin> admission = List.of(new NamespaceLifecycle(registry), new DefaultIngressClass(registry),
+                new DefaultStorageClass(registry));
         for (Definition d : definitions(CoreStrategies.all(registry, serviceCidr, clock))) {
             registry.add(new Store(d.info(), d.strategy(), storage, router, clock, admission, random, d.storageInfo(),
                     d.converter()), d.table());
