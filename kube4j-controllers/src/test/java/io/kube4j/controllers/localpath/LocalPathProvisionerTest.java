@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,7 +34,6 @@ class LocalPathProvisionerTest {
         cluster = new InProcessCluster(dir, List.of(PersistentVolumeController::new,
                 ctx -> new LocalPathProvisioner(ctx, "/data/storage")));
         client = cluster.client;
-        cluster.namespace("kube-system");
     }
 
     @AfterEach
@@ -97,7 +95,7 @@ class LocalPathProvisionerTest {
         assertThat(pod.getSpec().getVolumes().getFirst().getHostPath().getPath()).isEqualTo("/data/storage");
         assertThat(client.persistentVolumes().withName("pvc-" + uid).get()).isNotNull();
 
-        pod.setStatus(new PodStatusBuilder().withPhase("Succeeded").build());
+        pod.getStatus().setPhase("Succeeded");
         client.pods().inNamespace("kube-system").resource(pod).updateStatus();
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 client.persistentVolumes().withName("pvc-" + uid).get() == null
