@@ -113,7 +113,51 @@ class PersistentStorageIT {
                 "FailedBinding: no persistent volumes available for this claim and no storage class is set"),
                 () -> NodePods.eventText(ns, "mongodb-pvc"));
         assertThat(json(ns, "pvc/mongodb-pvc", "{.status.phase}")).isEqualTo("Pending");
-        assertThat(ns.kubectl().run("delete", "pv", pv)).succeeds();
+
+        // a pod of an unbound claim (no class: Immediate) waits until a volume binds it
+        assertThat(ns.kubectl().runWithStdin("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: mongodb
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: main
+                    image: %s
+                    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+                    volumeMounts:
+                    - name: data
+                      mountPath: /data/db
+                  volumes:
+                  - name: data
+                    persistentVolumeClaim:
+                      claimName: mongodb-pvc
+                """.formatted(NodePods.BUSYBOX), "create", "-f", "-")).succeeds();
+        NodePods.await("FailedScheduling event", TIMEOUT, () -> NodePods.eventText(ns, "mongodb").contains(
+                "nodes are available: pod has unbound immediate PersistentVolumeClaims."),
+                () -> NodePods.eventText(ns, "mongodb"));
+        assertThat(json(ns, "pod/mongodb", "{.spec.nodeName}")).isEmpty();
+        String pv2 = "mongodb-pv2-" + ns.name();
+        assertThat(ns.kubectl().runWithStdin("""
+                apiVersion: v1
+                kind: PersistentVolume
+                metadata:
+                  name: %s
+                spec:
+                  capacity:
+                    storage: 2Gi
+                  accessModes:
+                  - ReadWriteOnce
+                  hostPath:
+                    path: /tmp/%s
+                """.formatted(pv2, pv2), "create", "-f", "-")).succeeds();
+        awaitJson(ns, "pvc/mongodb-pvc", "{.spec.volumeName}", pv2);
+        awaitJson(ns, "pod/mongodb", "{.spec.nodeName}", Kube4jServer.NODE_NAME);
+        assertThat(ns.kubectl().run("delete", "pod", "mongodb", "--wait=false")).succeeds();
+        assertThat(ns.kubectl().run("delete", "pvc", "mongodb-pvc", "--wait=false")).succeeds();
+        awaitJson(ns, "pv/" + pv2, "{.status.phase}", "Released");
+        assertThat(ns.kubectl().run("delete", "pv", pv, pv2)).succeeds();
     }
 
     @Test
