@@ -222,7 +222,7 @@ public final class PersistentVolumeController extends Controller {
         }
         if (!"Bound".equals(volume.getStatus() == null ? null : volume.getStatus().getPhase())) {
             PersistentVolume copy = new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder(volume).build();
-            copy.setStatus(new PersistentVolumeStatus(null, null, "Bound", null));
+            copy.setStatus(new PersistentVolumeStatus(now(), null, "Bound", null));
             volume = ctx.client().persistentVolumes().resource(copy).updateStatus();
         }
         if (!pvName.equals(claim.getSpec().getVolumeName()) || annotation(claim, ANN_BIND_COMPLETED) == null) {
@@ -324,8 +324,14 @@ public final class PersistentVolumeController extends Controller {
             return volume;
         }
         PersistentVolume copy = new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder(volume).build();
-        copy.setStatus(new PersistentVolumeStatus(null, message, phase, null));
+        // upstream stamps every phase change (lastPhaseTransitionTime, GA in 1.31)
+        String since = st != null && phase.equals(st.getPhase()) ? st.getLastPhaseTransitionTime() : now();
+        copy.setStatus(new PersistentVolumeStatus(since, message, phase, null));
         return ctx.client().persistentVolumes().resource(copy).updateStatus();
+    }
+
+    private String now() {
+        return ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     private static String claimPhase(PersistentVolumeClaim c) {

@@ -94,6 +94,8 @@ class PersistentVolumeControllerTest {
         assertThat(v.getSpec().getClaimRef().getUid()).isEqualTo(c.getMetadata().getUid());
         assertThat(v.getMetadata().getAnnotations()).containsEntry("pv.kubernetes.io/bound-by-controller", "yes");
         assertThat(phase(volume("pv-big"))).isEqualTo("Available");
+        assertThat(v.getStatus().getLastPhaseTransitionTime())
+                .isEqualTo(cluster.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
 
         client.persistentVolumeClaims().inNamespace("default").withName("data").delete();
         await().atMost(Duration.ofSeconds(10)).until(() -> "Released".equals(phase(volume("pv-small"))));
