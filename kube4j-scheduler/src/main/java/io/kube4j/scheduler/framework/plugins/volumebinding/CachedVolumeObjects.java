@@ -42,6 +42,16 @@ public final class CachedVolumeObjects implements VolumeObjects {
     }
 
     @Override
+    public java.util.List<PersistentVolume> volumes() {
+        return volumes.getStore().list();
+    }
+
+    @Override
+    public void bindVolume(PersistentVolume volume, PersistentVolumeClaim claim) {
+        writer.bindVolume(volume, claim);
+    }
+
+    @Override
     public void selectNode(String namespace, String name, String node) {
         writer.selectNode(namespace, name, node);
     }

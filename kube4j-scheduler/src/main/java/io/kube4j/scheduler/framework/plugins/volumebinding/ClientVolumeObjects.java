@@ -33,6 +33,26 @@ public final class ClientVolumeObjects implements VolumeObjects {
     }
 
     @Override
+    public java.util.List<PersistentVolume> volumes() {
+        return client.persistentVolumes().list().getItems();
+    }
+
+    @Override
+    public void bindVolume(PersistentVolume volume, PersistentVolumeClaim claim) {
+        PersistentVolume copy = new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder(volume).build();
+        copy.getSpec().setClaimRef(new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+                .withKind("PersistentVolumeClaim").withApiVersion("v1")
+                .withNamespace(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName())
+                .withUid(claim.getMetadata().getUid()).withResourceVersion(claim.getMetadata().getResourceVersion())
+                .build());
+        if (copy.getMetadata().getAnnotations() == null) {
+            copy.getMetadata().setAnnotations(new java.util.HashMap<>());
+        }
+        copy.getMetadata().getAnnotations().put("pv.kubernetes.io/bound-by-controller", "yes");
+        client.persistentVolumes().resource(copy).update();
+    }
+
+    @Override
     public void selectNode(String namespace, String name, String node) {
         String patch = "{\"metadata\":{\"annotations\":{\"" + VolumeBinding.ANN_SELECTED_NODE + "\":\"" + node + "\"}}}";
         client.persistentVolumeClaims().inNamespace(namespace).withName(name)

@@ -22,8 +22,10 @@ import java.util.Map;
  * Upstream's VolumeBinding plugin, for what kube4j's storage needs. PreFilter reads the pod's claims: an unbound
  * claim of an Immediate class (or of no class) makes the pod unschedulable until the binder binds it; claims of a
  * WaitForFirstConsumer class are bound on the chosen node. Filter rejects nodes outside a bound volume's
- * nodeAffinity. PreBind writes {@code volume.kubernetes.io/selected-node} on the waiting claims (the provisioner
- * reacts) and waits until every claim is bound, so the kubelet finds the volume. Stateless between cycles;
+ * nodeAffinity, and nodes where a waiting claim finds no free volume and its class cannot provision
+ * ({@code kubernetes.io/no-provisioner}). PreBind pre-binds the free volume Filter chose for a waiting claim (its
+ * claimRef), or else writes {@code volume.kubernetes.io/selected-node} on the claim (the provisioner reacts), and
+ * waits until every claim is bound, so the kubelet finds the volume. Stateless between cycles;
  * thread-safe.
  */
 public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBindPlugin {
@@ -33,8 +35,17 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
     public static final String ERR_NODE_CONFLICT = "node(s) had volume node affinity conflict";
     private static final String STATE_KEY = NAME;
 
-    /** What PreFilter found: volumes bound to the pod's claims, and claims waiting for the node. */
-    record PodVolumes(List<PersistentVolume> bound, List<PersistentVolumeClaim> toBind) {
+    public static final String ERR_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
+    /** The provisioner of classes whose volumes are made by hand (upstream's local volumes). */
+    static final String NO_PROVISIONER = "kubernetes.io/no-provisioner";
+
+    /**
+     * What PreFilter found: volumes bound to the pod's claims, claims waiting for the node with their classes, the
+     * volumes to choose from, and per node the volumes Filter chose for the waiting claims.
+     */
+    record PodVolumes(List<PersistentVolume> bound, List<PersistentVolumeClaim> toBind,
+                      Map<String, StorageClass> classes, List<PersistentVolume> volumes,
+                      Map<String, Map<String, PersistentVolume>> chosen) {
     }
 
     private final VolumeObjects objects;
@@ -77,6 +88,7 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
         String ns = pod.pod().getMetadata().getNamespace();
         List<PersistentVolume> bound = new ArrayList<>();
         List<PersistentVolumeClaim> toBind = new ArrayList<>();
+        Map<String, StorageClass> toBindClasses = new java.util.HashMap<>();
         boolean unboundImmediate = false;
         for (String name : names) {
             PersistentVolumeClaim claim = objects.claim(ns, name);
@@ -99,6 +111,7 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
             StorageClass sc = className == null || className.isEmpty() ? null : objects.storageClass(className);
             if (sc != null && "WaitForFirstConsumer".equals(sc.getVolumeBindingMode())) {
                 toBind.add(claim);
+                toBindClasses.put(name, sc);
             } else {
                 unboundImmediate = true;
             }
@@ -106,7 +119,8 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
         if (unboundImmediate) {
             return Status.unresolvable(ERR_UNBOUND_IMMEDIATE);
         }
-        state.write(STATE_KEY, new PodVolumes(bound, toBind));
+        state.write(STATE_KEY, new PodVolumes(bound, toBind, toBindClasses,
+                toBind.isEmpty() ? List.of() : objects.volumes(), new java.util.concurrent.ConcurrentHashMap<>()));
         return Status.SUCCESS;
     }
 
@@ -126,6 +140,22 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
                 return Status.unresolvable(ERR_NODE_CONFLICT);
             }
         }
+        if (pv.toBind().isEmpty() || node.node() == null) {
+            return Status.SUCCESS;
+        }
+        // each waiting claim takes a free volume usable on this node, or is provisioned there
+        Map<String, PersistentVolume> chosen = new java.util.HashMap<>();
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        for (PersistentVolumeClaim c : pv.toBind()) {
+            var match = StaticVolumes.match(c, pv.volumes(), node.node(), taken);
+            if (match.isPresent()) {
+                chosen.put(c.getMetadata().getName(), match.get());
+                taken.add(match.get().getMetadata().getName());
+            } else if (NO_PROVISIONER.equals(pv.classes().get(c.getMetadata().getName()).getProvisioner())) {
+                return Status.unresolvable(ERR_BIND_CONFLICT);
+            }
+        }
+        pv.chosen().put(node.name(), chosen);
         return Status.SUCCESS;
     }
 
@@ -137,9 +167,13 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
         }
         String ns = pod.pod().getMetadata().getNamespace();
         try {
+            Map<String, PersistentVolume> chosen = pv.chosen().getOrDefault(nodeName, Map.of());
             for (PersistentVolumeClaim c : pv.toBind()) {
                 Map<String, String> a = c.getMetadata().getAnnotations();
-                if (a == null || !nodeName.equals(a.get(ANN_SELECTED_NODE))) {
+                PersistentVolume volume = chosen.get(c.getMetadata().getName());
+                if (volume != null) {
+                    objects.bindVolume(volume, c);
+                } else if (a == null || !nodeName.equals(a.get(ANN_SELECTED_NODE))) {
                     objects.selectNode(ns, c.getMetadata().getName(), nodeName);
                 }
             }

@@ -16,6 +16,12 @@ public interface VolumeObjects {
 
     StorageClass storageClass(String name);
 
+    /** Every PersistentVolume. */
+    java.util.List<PersistentVolume> volumes();
+
+    /** Pre-binds the volume to the claim (its claimRef), for the binder to finish; fails on a stale volume. */
+    void bindVolume(PersistentVolume volume, PersistentVolumeClaim claim);
+
     /** Sets {@code volume.kubernetes.io/selected-node} on the claim. */
     void selectNode(String namespace, String name, String node);
 }

@@ -49,9 +49,26 @@ class VolumeBindingTest {
             return classes.get(name);
         }
 
+        final Map<String, String> preBound = new ConcurrentHashMap<>();
+
+        @Override
+        public List<PersistentVolume> volumes() {
+            return List.copyOf(volumes.values());
+        }
+
+        @Override
+        public void bindVolume(PersistentVolume volume, PersistentVolumeClaim claim) {
+            preBound.put(volume.getMetadata().getName(), claim.getMetadata().getName());
+            bound(claim.getMetadata().getNamespace(), claim.getMetadata().getName());
+        }
+
         @Override
         public void selectNode(String namespace, String name, String node) {
             selected.put(namespace + "/" + name, node);
+            bound(namespace, name);
+        }
+
+        private void bound(String namespace, String name) {
             if (bindOnSelect) {
                 PersistentVolumeClaim c = new PersistentVolumeClaimBuilder(claims.get(namespace + "/" + name))
                         .build();
@@ -136,6 +153,36 @@ class VolumeBindingTest {
         assertThat(plugin.filter(state, pod, node("n2")).isSuccess()).isTrue();
         assertThat(plugin.preBind(state, pod, "n2").isSuccess()).isTrue();
         assertThat(objects.selected).containsEntry("default/data", "n2");
+    }
+
+    @Test
+    void waitForFirstConsumerClaimsTakeAFreeVolumeOfTheNodeOrNeedAProvisioner() {
+        storageClass("local-storage", "WaitForFirstConsumer");
+        objects.classes.get("local-storage").setProvisioner("kubernetes.io/no-provisioner");
+        for (String n : List.of("n1", "n1-big")) {
+            objects.volumes.put("pv-" + n, new PersistentVolumeBuilder().withNewMetadata().withName("pv-" + n)
+                    .endMetadata().withNewSpec().withStorageClassName("local-storage")
+                    .withCapacity(Map.of("storage", new io.fabric8.kubernetes.api.model.Quantity(
+                            n.endsWith("big") ? "10Gi" : "1Gi")))
+                    .withAccessModes("ReadWriteOnce").withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm()
+                    .withMatchExpressions(new NodeSelectorRequirement("kubernetes.io/hostname", "In", List.of("n1")))
+                    .endNodeSelectorTerm().endRequired().endNodeAffinity().endSpec().build());
+        }
+        objects.claims.put("default/data", new PersistentVolumeClaimBuilder().withNewMetadata().withName("data")
+                .withNamespace("default").endMetadata().withNewSpec().withStorageClassName("local-storage")
+                .withAccessModes("ReadWriteOnce").withNewResources()
+                .withRequests(Map.of("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))).endResources()
+                .endSpec().build());
+        CycleState state = new CycleState();
+        PodInfo pod = podWith("data");
+        assertThat(plugin.preFilter(state, pod).isSuccess()).isTrue();
+        Status n2 = plugin.filter(state, pod, node("n2"));
+        assertThat(n2.code()).isEqualTo(Code.UNSCHEDULABLE_AND_UNRESOLVABLE);
+        assertThat(n2.message()).isEqualTo("node(s) didn't find available persistent volumes to bind");
+        assertThat(plugin.filter(state, pod, node("n1")).isSuccess()).isTrue();
+        assertThat(plugin.preBind(state, pod, "n1").isSuccess()).isTrue();
+        assertThat(objects.preBound).containsExactly(Map.entry("pv-n1", "data")); // the smallest that fits
+        assertThat(objects.selected).isEmpty();
     }
 
     @Test
