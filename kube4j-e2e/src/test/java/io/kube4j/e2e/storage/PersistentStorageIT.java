@@ -242,4 +242,84 @@ class PersistentStorageIT {
                         + ns.kubectl().run("get", "pods", "-n", "kube-system").stdout());
         assertThat(Files.exists(dir)).as("the volume's directory is removed").isFalse();
     }
+
+    @Test
+    void aWaitForFirstConsumerClaimTakesAFreeLocalVolumeOfThePodsNode(TestNamespace ns) {
+        String sc = "local-storage-" + ns.name();
+        String pv = "local-pv-" + ns.name();
+        assertThat(ns.kubectl().runWithStdin("""
+                apiVersion: storage.k8s.io/v1
+                kind: StorageClass
+                metadata:
+                  name: %s
+                provisioner: kubernetes.io/no-provisioner
+                volumeBindingMode: WaitForFirstConsumer
+                ---
+                apiVersion: v1
+                kind: PersistentVolume
+                metadata:
+                  name: %s
+                spec:
+                  capacity:
+                    storage: 1Gi
+                  accessModes:
+                  - ReadWriteOnce
+                  storageClassName: %s
+                  hostPath:
+                    path: /tmp/%s
+                  nodeAffinity:
+                    required:
+                      nodeSelectorTerms:
+                      - matchExpressions:
+                        - key: kubernetes.io/hostname
+                          operator: In
+                          values:
+                          - %s
+                ---
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata:
+                  name: local
+                spec:
+                  storageClassName: %s
+                  resources:
+                    requests:
+                      storage: 500Mi
+                  accessModes:
+                  - ReadWriteOnce
+                """.formatted(sc, pv, sc, pv, Kube4jServer.NODE_NAME, sc), "create", "-f", "-")).succeeds();
+        NodePods.await("WaitForFirstConsumer event", TIMEOUT, () -> NodePods.eventText(ns, "local").contains(
+                "WaitForFirstConsumer: waiting for first consumer to be created before binding"),
+                () -> NodePods.eventText(ns, "local"));
+        assertThat(json(ns, "pv/" + pv, "{.status.phase}")).isEqualTo("Available");
+        assertThat(ns.kubectl().runWithStdin("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: consumer
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: main
+                    image: %s
+                    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+                    volumeMounts:
+                    - name: data
+                      mountPath: /data
+                  volumes:
+                  - name: data
+                    persistentVolumeClaim:
+                      claimName: local
+                """.formatted(NodePods.BUSYBOX), "create", "-f", "-")).succeeds();
+        awaitJson(ns, "pvc/local", "{.spec.volumeName}", pv);
+        awaitJson(ns, "pvc/local", "{.status.phase}", "Bound");
+        awaitJson(ns, "pod/consumer", "{.spec.nodeName}", Kube4jServer.NODE_NAME);
+        assertThat(ns.kubectl().run("get", "pvc", "local")).succeeds()
+                .hasLineMatching("local\\s+Bound\\s+" + pv + "\\s+1Gi\\s+RWO\\s+" + sc + "\\s+<unset>\\s+\\d+s");
+        assertThat(ns.kubectl().run("delete", "pod", "consumer", "--wait=false")).succeeds();
+        assertThat(ns.kubectl().run("delete", "pvc", "local", "--wait=false")).succeeds();
+        awaitJson(ns, "pv/" + pv, "{.status.phase}", "Released");
+        assertThat(ns.kubectl().run("delete", "pv", pv)).succeeds();
+        assertThat(ns.kubectl().run("delete", "sc", sc)).succeeds();
+    }
 }
