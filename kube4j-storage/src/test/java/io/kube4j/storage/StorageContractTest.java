@@ -22,13 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The behaviour every {@link Storage} backend must show. A backend's test extends this class and
- * supplies {@link #newStorage()}; a durable backend also overrides {@link #supportsReopen()} and
- * {@link #reopen(Storage)} to get the restart checks.
+ * supplies {@link #newStorage()}; a durable backend extends {@link DurableStorageContractTest} instead,
+ * which adds the restart checks.
  *
  * <p>Each test gets a fresh store through {@link #newStorage()} and closes it afterwards. The store
  * must be empty, or at least hold no key under {@code /}-prefixed test keys and see no other writers
@@ -40,23 +39,11 @@ public abstract class StorageContractTest {
 
     /** The store under test; tests that reopen replace it, and it is closed after each test. */
     protected Storage storage;
-    private long base;
+    /** The store's revision when the test started. */
+    protected long base;
 
     /** A new, empty store. Called once before each test. */
     protected abstract Storage newStorage();
-
-    /** Whether {@link #reopen(Storage)} is supported; the restart checks are skipped otherwise. */
-    protected boolean supportsReopen() {
-        return false;
-    }
-
-    /**
-     * Closes {@code current} and opens the same store again, as a process restart would. Only called
-     * when {@link #supportsReopen()} is true.
-     */
-    protected Storage reopen(Storage current) {
-        throw new UnsupportedOperationException("this backend keeps no state across restarts");
-    }
 
     @BeforeEach
     void openStore() {
@@ -886,73 +873,6 @@ public abstract class StorageContractTest {
         assertThat(b.modRevision()).isEqualTo(rev + 1);
     }
 
-    // ---------------------------------------------------------------- restart (durable backends)
-
-    @Test
-    void reopenKeepsKeysValuesAndRevisions() {
-        assumeThat(supportsReopen()).as("backend supports reopen").isTrue();
-        KeyValue a = storage.create("/p/a", bytes("a1"));
-        a = storage.update("/p/a", a.modRevision(), bytes("a2"));
-        KeyValue b = storage.create("/p/b", bytes("b1"));
-        storage.delete("/p/b", 0);
-        KeyValue c = storage.create("/p/c", bytes("c1"));
-        long rev = storage.currentRevision();
-        List<KeyValue> before = storage.list("/p/", null, 0, 0).items();
-
-        storage = reopen(storage);
-
-        assertThat(storage.currentRevision()).isEqualTo(rev);
-        List<KeyValue> after = storage.list("/p/", null, 0, 0).items();
-        assertThat(after).hasSize(before.size());
-        for (int i = 0; i < before.size(); i++) {
-            assertSame(after.get(i), before.get(i));
-        }
-        assertSame(storage.get("/p/a"), a);
-        assertSame(storage.get("/p/c"), c);
-        assertThat(storage.get("/p/b")).isNull();
-        assertThat(keys(storage.list("/p/", null, 0, b.modRevision()))).containsExactly("/p/a", "/p/b");
-        KeyValue d = storage.create("/p/d", bytes("d1"));
-        assertThat(d.modRevision()).isEqualTo(rev + 1);
-    }
-
-    @Test
-    void reopenKeepsHistoryForWatches() throws Exception {
-        assumeThat(supportsReopen()).as("backend supports reopen").isTrue();
-        KeyValue a1 = storage.create("/p/a", bytes("a1"));
-        KeyValue a2 = storage.update("/p/a", a1.modRevision(), bytes("a2"));
-        KeyValue gone = storage.delete("/p/a", 0);
-
-        storage = reopen(storage);
-
-        EventRecorder rec = new EventRecorder();
-        try (AutoCloseable w = storage.watch("/p/", base, rec)) {
-            rec.awaitCount(3);
-            assertEvent(rec.get(0), WatchEvent.Type.ADDED, a1, null);
-            assertEvent(rec.get(1), WatchEvent.Type.MODIFIED, a2, a1);
-            assertEvent(rec.get(2), WatchEvent.Type.DELETED, gone, a2);
-        }
-    }
-
-    @Test
-    void reopenAfterCompactingAwayTheNewestWriteKeepsTheRevision() {
-        assumeThat(supportsReopen()).as("backend supports reopen").isTrue();
-        storage.create("/p/keep", bytes("k"));
-        storage.create("/p/a", bytes("a1"));
-        KeyValue gone = storage.delete("/p/a", 0);
-        storage.compact(gone.modRevision());
-
-        storage = reopen(storage);
-
-        assertThat(storage.currentRevision()).isEqualTo(gone.modRevision());
-        assertThat(storage.compactedRevision()).isEqualTo(gone.modRevision());
-        assertThatThrownBy(() -> storage.list("/p/", null, 0, gone.modRevision() - 1))
-                .isInstanceOfSatisfying(StorageException.class,
-                        e -> assertThat(e.code()).isEqualTo(Code.COMPACTED));
-        assertThat(keys(storage.list("/p/", null, 0, 0))).containsExactly("/p/keep");
-        KeyValue again = storage.create("/p/a", bytes("a2"));
-        assertThat(again.modRevision()).isEqualTo(gone.modRevision() + 1);
-    }
-
     // ---------------------------------------------------------------- helpers
 
     protected static byte[] bytes(String s) {
@@ -977,7 +897,7 @@ public abstract class StorageContractTest {
         assertThat(actual.modRevision()).as("modRevision of %s", expected.key()).isEqualTo(expected.modRevision());
     }
 
-    private static void assertEvent(WatchEvent event, WatchEvent.Type type, KeyValue kv, KeyValue prev) {
+    protected static void assertEvent(WatchEvent event, WatchEvent.Type type, KeyValue kv, KeyValue prev) {
         assertThat(event.type()).as("type of event at %d", event.revision()).isEqualTo(type);
         assertSame(event.kv(), kv);
         if (prev == null) {

@@ -110,12 +110,13 @@ class VolumesIT {
                       mountPath: /etc/cfg
                   volumes:
                   - name: cfg
-                    configMap:
-                      name: settings
+                    nfs:
+                      server: nfs.invalid
+                      path: /exports
                 """.formatted(NodePods.NODE, NodePods.BUSYBOX));
         NodePods.awaitEvent(ns, "needs-config", l -> l.contains("FailedMount"), Duration.ofSeconds(30));
         assertThat(NodePods.events(ns, "needs-config")).anyMatch(l -> l.equals("Warning FailedMount MountVolume.SetUp "
-                + "failed for volume \"cfg\" : volume type configMap is not supported by this node yet"));
+                + "failed for volume \"cfg\" : volume type nfs is not supported by this node yet"));
         assertThat(ns.kubectl().run("get", "pod", "needs-config")).succeeds()
                 .hasLineMatching("needs-config\\s+0/1\\s+ContainerCreating\\s+0\\s+\\S+");
     }

@@ -74,7 +74,8 @@ public final class Kubelet implements AutoCloseable {
                 ns -> client.services().inNamespace(ns).list().getItems());
         this.syncer = new PodSyncer(runtime, statuses, probes, events, new BackOff(clock), clock,
                 new PodSyncer.NodeContext(config.nodeName(), config.nodeIp()), sources, this::deleteFromApi,
-                new io.kube4j.node.kubelet.volume.VolumeManager(config.dataDir().resolve("pods")));
+                new io.kube4j.node.kubelet.volume.VolumeManager(config.dataDir().resolve("pods"),
+                        volumeSources(client, this::allocatable), clock, new java.util.Random()));
         self[0] = syncer;
         this.workers = new PodWorkers(syncer);
         workersRef[0] = workers;
@@ -197,6 +198,18 @@ public final class Kubelet implements AutoCloseable {
                         e.getMessage());
             }
         }
+    }
+
+    /** Volume plugins read ConfigMaps, Secrets, claims and PVs with a GET when a pod needs them. */
+    private static io.kube4j.node.kubelet.volume.VolumeSources volumeSources(
+            KubernetesClient client, java.util.function.Function<String, Quantity> allocatable) {
+        return new io.kube4j.node.kubelet.volume.VolumeSources(
+                (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get(),
+                (ns, name) -> client.secrets().inNamespace(ns).withName(name).get(),
+                (ns, name) -> client.persistentVolumeClaims().inNamespace(ns).withName(name).get(),
+                name -> client.persistentVolumes().withName(name).get(),
+                (ns, sa, request) -> client.serviceAccounts().inNamespace(ns).withName(sa).tokenRequest(request),
+                allocatable);
     }
 
     private Quantity allocatable(String resource) {

@@ -2,7 +2,7 @@ package io.kube4j.storage.sqlite;
 
 import io.kube4j.storage.KeyValue;
 import io.kube4j.storage.Storage;
-import io.kube4j.storage.StorageContractTest;
+import io.kube4j.storage.DurableStorageContractTest;
 import io.kube4j.storage.StorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,18 +20,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SqliteStorageTest extends StorageContractTest {
+class SqliteStorageTest extends DurableStorageContractTest {
     @TempDir
     Path dir;
 
     @Override
     protected Storage newStorage() {
         return new SqliteStorage(dir.resolve("data"));
-    }
-
-    @Override
-    protected boolean supportsReopen() {
-        return true;
     }
 
     @Override

@@ -226,7 +226,7 @@ public final class EnvResolver {
                 .orElse(fallback);
     }
 
-    static String field(Pod pod, String path, String podIp, String hostIp) {
+    public static String field(Pod pod, String path, String podIp, String hostIp) {
         var md = pod.getMetadata();
         if (path.startsWith("metadata.labels['") && path.endsWith("']")) {
             String key = path.substring("metadata.labels['".length(), path.length() - 2);
@@ -248,7 +248,7 @@ public final class EnvResolver {
         };
     }
 
-    static String resource(Pod pod, Container c, String resource, Quantity divisor, Sources sources) {
+    public static String resource(Pod pod, Container c, String resource, Quantity divisor, Sources sources) {
         String[] parts = resource.split("\\.", 2);
         Map<String, Quantity> map = c.getResources() == null ? null
                 : parts[0].equals("limits") ? c.getResources().getLimits() : c.getResources().getRequests();

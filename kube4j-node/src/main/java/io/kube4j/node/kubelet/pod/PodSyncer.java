@@ -127,6 +127,7 @@ public final class PodSyncer {
         }
 
         probes.addPod(pod);
+        volumes.update(pod); // API data volumes follow their sources (and the pod's labels) while it runs
         Map<String, PodActions.Waiting> waiting = new LinkedHashMap<>(sticky.getOrDefault(uid, Map.of()));
         PodActions actions = PodActions.compute(pod, rs, probes, backOff);
         waiting.putAll(actions.waiting());

@@ -89,9 +89,9 @@ class VolumeManagerTest {
         VolumeManager vm = new VolumeManager(dir.resolve("pods"));
         var c = new ContainerBuilder().withName("a").addNewVolumeMount().withName("cfg").withMountPath("/etc/cfg")
                 .endVolumeMount().build();
-        Pod pod = pod(new PodBuilder().withNewSpec().addNewVolume().withName("cfg").withNewConfigMap().withName("x")
-                .endConfigMap().endVolume().withContainers(c).endSpec());
+        Pod pod = pod(new PodBuilder().withNewSpec().addNewVolume().withName("cfg").withNewNfs().withServer("nfs.example")
+                .withPath("/x").endNfs().endVolume().withContainers(c).endSpec());
         assertThatThrownBy(() -> vm.mountsFor(pod, c)).hasMessage("MountVolume.SetUp failed for volume \"cfg\" : "
-                + "volume type configMap is not supported by this node yet");
+                + "volume type nfs is not supported by this node yet");
     }
 }
