@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Chapter 6's persistent storage with real kubectl on the shared cluster: a hostPath PersistentVolume bound to a
  * claim and Released (Retain) after the claim goes; the default {@code local-path} class, whose claims wait for
- * their first consumer, get a volume on the pod's node and lose it (directory included) when deleted.
+ * their first consumer, get a volume on the pod's node (whose data a second pod reads back) and lose it (directory
+ * included) when deleted.
  */
 @Kube4jE2E
 class PersistentStorageIT {
@@ -33,6 +34,15 @@ class PersistentStorageIT {
                 () -> expected.equals(json(ns, resource, expr)),
                 () -> ns.kubectl().run("get", "pv,pvc", "-o", "yaml").stdout()
                         + ns.kubectl().run("get", "events").stdout());
+    }
+
+    /** Removes a hostPath directory a pod may have made the runtime create. */
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // nothing was created
+        }
     }
 
     @Test
@@ -154,10 +164,12 @@ class PersistentStorageIT {
                 """.formatted(pv2, pv2), "create", "-f", "-")).succeeds();
         awaitJson(ns, "pvc/mongodb-pvc", "{.spec.volumeName}", pv2);
         awaitJson(ns, "pod/mongodb", "{.spec.nodeName}", Kube4jServer.NODE_NAME);
-        assertThat(ns.kubectl().run("delete", "pod", "mongodb", "--wait=false")).succeeds();
+        assertThat(ns.kubectl().run("delete", "pod", "mongodb", "--wait=true", "--timeout=60s")).succeeds();
         assertThat(ns.kubectl().run("delete", "pvc", "mongodb-pvc", "--wait=false")).succeeds();
         awaitJson(ns, "pv/" + pv2, "{.status.phase}", "Released");
         assertThat(ns.kubectl().run("delete", "pv", pv, pv2)).succeeds();
+        deleteTree(Path.of("/tmp", pv));
+        deleteTree(Path.of("/tmp", pv2));
     }
 
     @Test
@@ -231,11 +243,34 @@ class PersistentStorageIT {
                 + "volume for claim \"" + ns.name() + "/data\"").contains("ProvisioningSucceeded: Successfully "
                 + "provisioned volume " + pv);
 
-        // until the kubelet mounts claims, the directory is made here, as the kubelet would
+        // the kubelet mounts the volume's directory (DirectoryOrCreate): the data outlives the pod
+        NodePods.waitReady(ns, "writer");
         Path dir = Path.of(path);
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("hello"), "hello\n");
+        assertThat(ns.kubectl().run("exec", "writer", "--", "cat", "/data/hello")).succeeds().printed("hello");
+        assertThat(Files.readString(dir.resolve("hello"))).isEqualTo("hello\n");
         assertThat(ns.kubectl().run("delete", "pod", "writer", "--wait=true", "--timeout=60s")).succeeds();
+        assertThat(ns.kubectl().runWithStdin("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: reader
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: main
+                    image: %s
+                    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+                    volumeMounts:
+                    - name: data
+                      mountPath: /data
+                  volumes:
+                  - name: data
+                    persistentVolumeClaim:
+                      claimName: data
+                """.formatted(NodePods.BUSYBOX), "create", "-f", "-")).succeeds();
+        NodePods.waitReady(ns, "reader");
+        assertThat(ns.kubectl().run("exec", "reader", "--", "cat", "/data/hello")).succeeds().printed("hello");
+        assertThat(ns.kubectl().run("delete", "pod", "reader", "--wait=true", "--timeout=60s")).succeeds();
         assertThat(ns.kubectl().run("delete", "pvc", "data")).succeeds();
         NodePods.await("the volume deleted", TIMEOUT, () -> !ns.kubectl().run("get", "pv", pv).succeeded(),
                 () -> ns.kubectl().run("get", "pv", pv, "-o", "yaml").stdout()
@@ -316,10 +351,11 @@ class PersistentStorageIT {
         awaitJson(ns, "pod/consumer", "{.spec.nodeName}", Kube4jServer.NODE_NAME);
         assertThat(ns.kubectl().run("get", "pvc", "local")).succeeds()
                 .hasLineMatching("local\\s+Bound\\s+" + pv + "\\s+1Gi\\s+RWO\\s+" + sc + "\\s+<unset>\\s+\\d+s");
-        assertThat(ns.kubectl().run("delete", "pod", "consumer", "--wait=false")).succeeds();
+        assertThat(ns.kubectl().run("delete", "pod", "consumer", "--wait=true", "--timeout=60s")).succeeds();
         assertThat(ns.kubectl().run("delete", "pvc", "local", "--wait=false")).succeeds();
         awaitJson(ns, "pv/" + pv, "{.status.phase}", "Released");
         assertThat(ns.kubectl().run("delete", "pv", pv)).succeeds();
         assertThat(ns.kubectl().run("delete", "sc", sc)).succeeds();
+        deleteTree(Path.of("/tmp", pv));
     }
 }
