@@ -69,9 +69,20 @@ public final class PersistentVolumeController extends Controller {
         enqueueOn(claims, c -> CLAIM + key(c));
         enqueueOn(volumes, v -> VOLUME + key(v));
         // a new volume or class may be what a pending claim waits for
-        enqueueOn(classes, c -> {
-            claims.getStore().list().forEach(cl -> enqueue(CLAIM + key(cl)));
-            return null;
+        classes.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+            @Override
+            public void onAdd(StorageClass c) {
+                pendingClaims();
+            }
+
+            @Override
+            public void onUpdate(StorageClass o, StorageClass c) {
+                pendingClaims();
+            }
+
+            @Override
+            public void onDelete(StorageClass c, boolean unknown) {
+            }
         });
         claims.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
             @Override
