@@ -2,6 +2,7 @@ package io.kube4j.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.controllers.ControllerManager;
+import io.kube4j.controllers.localpath.LocalPathVolumes;
 import io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions;
 import io.kube4j.node.NodeOptions;
 import picocli.CommandLine.Command;
@@ -33,11 +34,16 @@ final class ControllerManagerCommand implements Callable<Integer> {
             + "first-last range (default: the nodes' InternalIPs).")
     String serviceLbPool;
 
+    @Option(names = "--local-path-dir", defaultValue = LocalPathVolumes.DEFAULT_DIR,
+            description = "Directory on every node under which the local-path provisioner puts volumes "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String localPathDir;
+
     @Override
     public Integer call() throws Exception {
         KubernetesClient client = KubeconfigClient.from(kubeconfig);
         ControllerManager manager = Controllers.manager(client, clusterCidr, leaderElect,
-                NodeLifecycleOptions.defaults(), 12500, serviceLbPool).start();
+                NodeLifecycleOptions.defaults(), 12500, serviceLbPool, localPathDir).start();
         System.out.println("kube4j controller-manager running against " + client.getMasterUrl());
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -12,9 +12,11 @@ import io.kube4j.controllers.endpointslice.EndpointSliceController;
 import io.kube4j.controllers.endpointslicemirroring.EndpointSliceMirroringController;
 import io.kube4j.controllers.garbagecollector.GarbageCollector;
 import io.kube4j.controllers.job.JobController;
+import io.kube4j.controllers.localpath.LocalPathProvisioner;
 import io.kube4j.controllers.nodeipam.NodeIpamController;
 import io.kube4j.controllers.nodelifecycle.NodeLifecycleController;
 import io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions;
+import io.kube4j.controllers.persistentvolume.PersistentVolumeController;
 import io.kube4j.controllers.podgc.PodGcController;
 import io.kube4j.controllers.podgc.PodGcOptions;
 import io.kube4j.controllers.replicaset.ReplicaSetController;
@@ -35,7 +37,7 @@ final class Controllers {
 
     static ControllerManager manager(KubernetesClient client, String clusterCidr, boolean leaderElect,
                                      NodeLifecycleOptions nodeLifecycle, int terminatedPodGcThreshold,
-                                     String serviceLbPool) {
+                                     String serviceLbPool, String localPathDir) {
         String host = NodeFlags.hostName();
         // null or blank: the nodes' InternalIPs, as k3s's ServiceLB publishes node addresses
         AddressPool lbPool = serviceLbPool == null || serviceLbPool.isBlank() ? null
@@ -56,7 +58,10 @@ final class Controllers {
                 EndpointController::new,
                 EndpointSliceController::new,
                 EndpointSliceMirroringController::new,
-                ctx -> new ServiceLbController(ctx, lbPool));
+                ctx -> new ServiceLbController(ctx, lbPool),
+                // storage (issue 6): PV binder, local-path provisioner
+                PersistentVolumeController::new,
+                ctx -> new LocalPathProvisioner(ctx, localPathDir));
         // identity (issue 6): kube-root-ca.crt in every namespace, from the CA the client trusts
         String caPem = clusterCaPem(client);
         if (caPem != null) {

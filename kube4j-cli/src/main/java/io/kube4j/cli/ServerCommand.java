@@ -89,6 +89,10 @@ final class ServerCommand implements Callable<Integer> {
             + "first-last range (default: the nodes' InternalIPs).")
     String serviceLbPool;
 
+    @Option(names = "--local-path-dir", description = "Directory on every node under which the local-path "
+            + "provisioner puts volumes (default: <data-dir>/agent/storage).")
+    String localPathDir;
+
     // --- ingress controller (issue 5) ---
     @Option(names = "--disable-ingress", description = "Run no ingress controller with this process's node.")
     boolean disableIngress;
@@ -157,7 +161,9 @@ final class ServerCommand implements Callable<Integer> {
         if (!disableControllers) {
             running.push(Controllers.manager(controllerClient, node.clusterCidr, leaderElect,
                     new io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions(nodeMonitorGracePeriod,
-                            nodeStartupGracePeriod, nodeMonitorPeriod), terminatedPodGcThreshold, serviceLbPool).start());
+                            nodeStartupGracePeriod, nodeMonitorPeriod), terminatedPodGcThreshold, serviceLbPool,
+                    localPathDir != null ? localPathDir
+                            : dataDir.resolve("agent").resolve("storage").toAbsolutePath().toString()).start());
         }
         if (simulatedNodes > 0) {
             var sims = new io.kube4j.node.simulated.SimulatedNodes(controllerClient,

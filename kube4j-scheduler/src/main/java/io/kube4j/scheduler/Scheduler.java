@@ -23,6 +23,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+    /** Pre-bind plugins block (bounded by the in-flight bindings semaphore): one virtual thread each. */
+    private static final Executor PRE_BIND = r -> Thread.ofVirtual().name("scheduler-prebind").start(r);
     static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
     static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
     public static final String NO_NODES_AVAILABLE = "no nodes available to schedule pods";
@@ -123,7 +128,12 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         bindings.acquire();
-        framework.runBind(state, pod, node).whenComplete((status, err) -> {
+        // pre-bind may block (volume binding waits for the claims' volumes): off the scheduling thread
+        CompletionStage<Status> binding = !framework.hasPreBindPlugins() ? framework.runBind(state, pod, node)
+                : CompletableFuture.supplyAsync(() -> framework.runPreBind(state, pod, node), PRE_BIND)
+                        .thenCompose(pre -> pre.isSuccess() ? framework.runBind(state, pod, node)
+                                : CompletableFuture.completedFuture(pre));
+        binding.whenComplete((status, err) -> {
             bindings.release();
             if (err == null && status.isSuccess()) {
                 LOG.debug("pod={} node={} bound (evaluated={} feasible={})", pod.key(), node, r.evaluated(),

@@ -1,7 +1,10 @@
 package io.kube4j.scheduler;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -12,10 +15,14 @@ import io.kube4j.scheduler.framework.Framework;
 import io.kube4j.scheduler.framework.PodInfo;
 import io.kube4j.scheduler.framework.Profile;
 import io.kube4j.scheduler.framework.plugins.Registry;
+import io.kube4j.scheduler.framework.plugins.volumebinding.CachedVolumeObjects;
+import io.kube4j.scheduler.framework.plugins.volumebinding.VolumeBinding;
 import io.kube4j.scheduler.queue.SchedulingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -39,12 +46,14 @@ public final class SchedulerServer implements AutoCloseable {
 
     /** What runs during one leadership term. */
     private record Term(SharedIndexInformer<Pod> pods, SharedIndexInformer<Node> nodes, SchedulingQueue queue,
-                        Scheduler scheduler, EventRecorder events, ScheduledExecutorService ticker) {
+                        Scheduler scheduler, EventRecorder events, ScheduledExecutorService ticker,
+                        List<SharedIndexInformer<?>> volumeInformers) {
         void close() {
             ticker.shutdownNow();
             scheduler.close();
             pods.close();
             nodes.close();
+            volumeInformers.forEach(SharedIndexInformer::close);
             events.close();
         }
     }
@@ -68,8 +77,18 @@ public final class SchedulerServer implements AutoCloseable {
         if (term != null) {
             return;
         }
-        Framework framework = new Framework(Registry.inTree(), Profile.defaults(), client);
+        // volume binding reads claims, volumes and classes from informers of its own
+        SharedIndexInformer<PersistentVolumeClaim> claims = client.persistentVolumeClaims().inAnyNamespace()
+                .runnableInformer(0);
+        SharedIndexInformer<PersistentVolume> volumes = client.persistentVolumes().runnableInformer(0);
+        SharedIndexInformer<StorageClass> classes = client.storage().v1().storageClasses().runnableInformer(0);
+        CachedVolumeObjects volumeObjects = new CachedVolumeObjects(client, claims, volumes, classes);
+        var registry = Registry.inTree();
+        registry.put(VolumeBinding.NAME, h -> new VolumeBinding(volumeObjects, Duration.ofMinutes(10),
+                Duration.ofMillis(200)));
+        Framework framework = new Framework(registry, Profile.defaults(), client);
         SchedulingQueue queue = new SchedulingQueue(options.clock(), framework::less);
+        volumeObjects.requeueOnChange(queue::moveAllToActiveOrBackoffQueue);
         SchedulerCache cache = new SchedulerCache();
         EventRecorder events = new EventRecorder(client, framework.profile().schedulerName(), options.host(),
                 options.clock());
@@ -84,10 +103,15 @@ public final class SchedulerServer implements AutoCloseable {
                 Thread.ofPlatform().name("scheduler-queue-flush").daemon().factory());
         ticker.scheduleWithFixedDelay(queue::flushBackoffQCompleted, 1, 1, TimeUnit.SECONDS);
         ticker.scheduleWithFixedDelay(queue::flushUnschedulablePodsLeftover, 30, 30, TimeUnit.SECONDS);
-        term = new Term(pods, nodes, queue, scheduler, events, ticker);
+        List<SharedIndexInformer<?>> volumeInformers = List.of(claims, volumes, classes);
+        term = new Term(pods, nodes, queue, scheduler, events, ticker, volumeInformers);
+        volumeInformers.forEach(SharedIndexInformer::start);
         nodes.start();
         pods.start();
         try {
+            for (SharedIndexInformer<?> i : volumeInformers) {
+                waitForSync(i);
+            }
             waitForSync(nodes);
             waitForSync(pods);
         } catch (InterruptedException e) {

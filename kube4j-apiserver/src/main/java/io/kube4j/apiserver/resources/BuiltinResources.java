@@ -17,6 +17,7 @@ import io.kube4j.apiserver.resources.authentication.selfsubjectreview.SelfSubjec
 import io.kube4j.apiserver.resources.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewStrategy;
 import io.kube4j.apiserver.registry.cache.CacheRouter;
 import io.kube4j.apiserver.resources.admission.DefaultIngressClass;
+import io.kube4j.apiserver.resources.admission.DefaultStorageClass;
 import io.kube4j.apiserver.resources.admission.NamespaceLifecycle;
 import io.kube4j.apiserver.resources.admission.ServiceAccountAdmission;
 import io.kube4j.apiserver.authn.serviceaccount.ServiceAccountKey;
@@ -186,7 +187,7 @@ public final class BuiltinResources {
     public static void register(Registry registry, Storage storage, CacheRouter router, Clock clock, Random random,
                                 String serviceCidr, ServiceAccountTokens tokens) {
         List<AdmissionPlugin> admission = new ArrayList<>(List.of(new NamespaceLifecycle(registry),
-                new DefaultIngressClass(registry)));
+                new DefaultIngressClass(registry), new DefaultStorageClass(registry)));
         // identity (issue 6): the ServiceAccount admission, switchable until the kubelet mounts projected volumes
         if (ServiceAccountAdmission.enabled()) {
             admission.add(new ServiceAccountAdmission(registry, new Random()));

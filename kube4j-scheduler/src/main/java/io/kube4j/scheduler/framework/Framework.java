@@ -27,6 +27,7 @@ public final class Framework implements FrameworkHandle {
     private final List<Integer> weights = new ArrayList<>();
     private final List<ReservePlugin> reserves = new ArrayList<>();
     private final List<PermitPlugin> permits = new ArrayList<>();
+    private final List<PreBindPlugin> preBinds = new ArrayList<>();
     private final List<BindPlugin> binds = new ArrayList<>();
 
     /**
@@ -54,6 +55,7 @@ public final class Framework implements FrameworkHandle {
         });
         profile.reserve().forEach(n -> reserves.add(as(get.apply(n), ReservePlugin.class)));
         profile.permit().forEach(n -> permits.add(as(get.apply(n), PermitPlugin.class)));
+        profile.preBind().forEach(n -> preBinds.add(as(get.apply(n), PreBindPlugin.class)));
         profile.bind().forEach(n -> binds.add(as(get.apply(n), BindPlugin.class)));
     }
 
@@ -155,6 +157,21 @@ public final class Framework implements FrameworkHandle {
         for (PermitPlugin p : permits) {
             Status s = p.permit(state, pod, nodeName);
             if (!s.isSuccess()) {
+                return s.withPlugin(p.name());
+            }
+        }
+        return Status.SUCCESS;
+    }
+
+    public boolean hasPreBindPlugins() {
+        return !preBinds.isEmpty();
+    }
+
+    /** Every pre-bind plugin in order; the first failure wins (SKIP counts as success). May block. */
+    public Status runPreBind(CycleState state, PodInfo pod, String nodeName) {
+        for (PreBindPlugin p : preBinds) {
+            Status s = p.preBind(state, pod, nodeName);
+            if (!s.isSuccess() && s.code() != Code.SKIP) {
                 return s.withPlugin(p.name());
             }
         }

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record Profile(String schedulerName, String queueSort, List<String> preFilter, List<String> filter,
                       List<String> postFilter, Map<String, Integer> score, List<String> reserve, List<String> permit,
-                      List<String> bind) {
+                      List<String> preBind, List<String> bind) {
     public static final String DEFAULT_SCHEDULER_NAME = "default-scheduler";
 
     /** Upstream's default profile, limited to the plugins kube4j has, in upstream's order and weights. */
@@ -21,9 +21,10 @@ public record Profile(String schedulerName, String queueSort, List<String> preFi
         score.put("NodeResourcesFit", 1);
         score.put("NodeResourcesBalancedAllocation", 1);
         return new Profile(DEFAULT_SCHEDULER_NAME, "PrioritySort",
-                List.of("NodeAffinity", "NodePorts", "NodeResourcesFit"),
+                List.of("NodeAffinity", "NodePorts", "NodeResourcesFit", "VolumeBinding"),
                 List.of("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts",
-                        "NodeResourcesFit"),
-                List.of("DefaultPreemption"), score, List.of(), List.of(), List.of("DefaultBinder"));
+                        "NodeResourcesFit", "VolumeBinding"),
+                List.of("DefaultPreemption"), score, List.of(), List.of(), List.of("VolumeBinding"),
+                List.of("DefaultBinder"));
     }
 }

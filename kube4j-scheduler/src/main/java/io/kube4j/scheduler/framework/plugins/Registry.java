@@ -12,6 +12,8 @@ import io.kube4j.scheduler.framework.plugins.noderesources.Fit;
 import io.kube4j.scheduler.framework.plugins.nodeunschedulable.NodeUnschedulable;
 import io.kube4j.scheduler.framework.plugins.queuesort.PrioritySort;
 import io.kube4j.scheduler.framework.plugins.tainttoleration.TaintToleration;
+import io.kube4j.scheduler.framework.plugins.volumebinding.ClientVolumeObjects;
+import io.kube4j.scheduler.framework.plugins.volumebinding.VolumeBinding;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +35,8 @@ public final class Registry {
         r.put(Fit.NAME, h -> new Fit());
         r.put(BalancedAllocation.NAME, h -> new BalancedAllocation());
         r.put(DefaultPreemption.NAME, DefaultPreemption::new);
+        r.put(VolumeBinding.NAME, h -> new VolumeBinding(new ClientVolumeObjects(h.client()),
+                java.time.Duration.ofMinutes(10), java.time.Duration.ofMillis(200)));
         r.put(DefaultBinder.NAME, DefaultBinder::new);
         return r;
     }
