@@ -6,6 +6,7 @@ import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerManager;
 import io.kube4j.controllers.cronjob.CronJobController;
 import io.kube4j.controllers.daemonset.DaemonSetController;
+import io.kube4j.controllers.statefulset.StatefulSetController;
 import io.kube4j.controllers.deployment.DeploymentController;
 import io.kube4j.controllers.endpoint.EndpointController;
 import io.kube4j.controllers.endpointslice.EndpointSliceController;
@@ -55,7 +56,9 @@ final class Controllers {
                 EndpointController::new,
                 EndpointSliceController::new,
                 EndpointSliceMirroringController::new,
-                ctx -> new ServiceLbController(ctx, lbPool));
+                ctx -> new ServiceLbController(ctx, lbPool),
+                // volumes, configuration and identity (issue 6): StatefulSets
+                StatefulSetController::new);
         ControllerManager.Election election = leaderElect
                 ? ControllerManager.Election.defaults(host + "_" + UUID.randomUUID())
                 : ControllerManager.Election.disabled();
