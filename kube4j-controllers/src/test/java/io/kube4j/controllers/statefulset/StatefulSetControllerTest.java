@@ -37,6 +37,11 @@ class StatefulSetControllerTest {
     }
 
     static StatefulSet create(String name, int replicas, boolean claims) {
+        return create(name, replicas, claims, b -> { });
+    }
+
+    static StatefulSet create(String name, int replicas, boolean claims,
+                              java.util.function.Consumer<StatefulSetBuilder> more) {
         StatefulSetBuilder b = new StatefulSetBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
                 .withReplicas(replicas).withServiceName(name).withNewSelector().addToMatchLabels("app", name)
                 .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
@@ -48,6 +53,7 @@ class StatefulSetControllerTest {
                     .withAccessModes("ReadWriteOnce").withNewResources().addToRequests("storage", new Quantity("1Gi"))
                     .endResources().endSpec().endVolumeClaimTemplate().endSpec();
         }
+        more.accept(b);
         return cluster.client.apps().statefulSets().resource(b.build()).create();
     }
 
@@ -197,5 +203,27 @@ class StatefulSetControllerTest {
         assertThat(get("roll").getStatus().getUpdateRevision()).isEqualTo(rev1);
         assertThat(cluster.client.apps().controllerRevisions().list().getItems())
                 .filteredOn(r -> r.getMetadata().getName().startsWith("roll-")).hasSize(2);
+    }
+
+    @Test
+    void parallelScaleDownHandsClaimsToTheirPodsWhenScaledIsDelete() {
+        StatefulSet s = create("ret", 2, true, b -> b.editSpec().withPodManagementPolicy("Parallel")
+                .withNewPersistentVolumeClaimRetentionPolicy().withWhenScaled("Delete").withWhenDeleted("Retain")
+                .endPersistentVolumeClaimRetentionPolicy().endSpec());
+        // Parallel: both pods at once, without waiting for readiness
+        await().atMost(Duration.ofSeconds(10)).until(() -> names("ret").equals(List.of("ret-0", "ret-1")));
+        assertThat(cluster.client.persistentVolumeClaims().withName("data-ret-1").get().getMetadata().getLabels())
+                .containsEntry("app", "ret");
+        kubelet("ret");
+        cluster.client.apps().statefulSets().withName("ret").scale(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            var owners = cluster.client.persistentVolumeClaims().withName("data-ret-1").get().getMetadata()
+                    .getOwnerReferences();
+            return owners != null && owners.stream().anyMatch(o -> "Pod".equals(o.getKind())
+                    && "ret-1".equals(o.getName()));
+        });
+        assertThat(cluster.client.persistentVolumeClaims().withName("data-ret-0").get().getMetadata()
+                .getOwnerReferences()).isNullOrEmpty();
+        assertThat(s.getMetadata().getName()).isEqualTo("ret");
     }
 }
