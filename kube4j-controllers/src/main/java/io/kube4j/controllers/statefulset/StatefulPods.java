@@ -111,7 +111,8 @@ public final class StatefulPods {
 
     /**
      * The claims of one ordinal: each template's spec, labelled with the template's labels and the set's selector
-     * labels; owned by the set when the retention policy deletes claims with the set (whenDeleted: Delete).
+     * labels; owned (not controlled) by the set when the retention policy deletes claims with the set
+     * (whenDeleted: Delete), so the garbage collector removes them after it.
      */
     public static List<PersistentVolumeClaim> claims(StatefulSet set, int ordinal) {
         List<PersistentVolumeClaim> out = new ArrayList<>();
@@ -133,8 +134,7 @@ public final class StatefulPods {
             if (deleteClaims(set, true)) {
                 meta.setOwnerReferences(List.of(new OwnerReferenceBuilder().withApiVersion("apps/v1")
                         .withKind("StatefulSet").withName(set.getMetadata().getName())
-                        .withUid(set.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true)
-                        .build()));
+                        .withUid(set.getMetadata().getUid()).build()));
             }
             PersistentVolumeClaim c = new PersistentVolumeClaim();
             c.setMetadata(meta);

@@ -182,4 +182,33 @@ class StatefulSetsIT {
         NodePods.awaitJsonPath(ns, "statefulset/kubia", "{.status.replicas} {.status.readyReplicas}",
                 "1 1"::equals, Duration.ofSeconds(30));
     }
+
+    @Test
+    void parallelPodsAndOnDeleteUpdates(TestNamespace ns) {
+        String yaml = YAML.substring(YAML.indexOf("apiVersion: apps/v1")).replace("replicas: 3", """
+                replicas: 2
+                  podManagementPolicy: Parallel
+                  updateStrategy:
+                    type: OnDelete""");
+        assertThat(ns.kubectl().runWithStdin(yaml, "apply", "-f", "-")).succeeds();
+        NodePods.awaitJsonPath(ns, "statefulset/kubia", "{.status.readyReplicas}", "2"::equals,
+                Duration.ofSeconds(60));
+        // Parallel: kubia-1 did not wait for kubia-0 to be ready
+        assertThat(time(ns, "kubia-1", "{.metadata.creationTimestamp}"))
+                .isBefore(time(ns, "kubia-0", "{.status.conditions[?(@.type==\"Ready\")].lastTransitionTime}")
+                        .plusSeconds(1));
+        assertThat(ns.kubectl().run("rollout", "status", "statefulset/kubia")).exitsWith(1)
+                .stderrContains("rollout status is only available for RollingUpdate strategy type");
+
+        // OnDelete: a new template reaches a pod only when the pod is deleted
+        assertThat(ns.kubectl().run("set", "image", "statefulset/kubia", "kubia=kube4j.local/kubia:2")).succeeds();
+        NodePods.awaitJsonPath(ns, "statefulset/kubia", "{.status.observedGeneration}", "2"::equals,
+                Duration.ofSeconds(30));
+        NodePods.sleep(1000);
+        assertThat(images(ns)).isEqualTo("kubia-0=" + NodePods.KUBIA + " kubia-1=" + NodePods.KUBIA);
+        assertThat(ns.kubectl().withTimeout(Duration.ofSeconds(60)).run("delete", "pod", "kubia-1")).succeeds();
+        NodePods.awaitJsonPath(ns, "statefulset/kubia", "{.status.updatedReplicas} {.status.readyReplicas}",
+                "1 2"::equals, Duration.ofSeconds(60));
+        assertThat(images(ns)).isEqualTo("kubia-0=" + NodePods.KUBIA + " kubia-1=kube4j.local/kubia:2");
+    }
 }
