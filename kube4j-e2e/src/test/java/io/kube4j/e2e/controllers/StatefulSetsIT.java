@@ -163,6 +163,18 @@ class StatefulSetsIT {
         assertThat(ns.kubectl().run("rollout", "history", "statefulset/kubia")).succeeds()
                 .hasLineMatching("2\\s+<none>").hasLineMatching("3\\s+<none>");
 
+        // rollout restart stamps the template: a fourth revision, every pod replaced
+        assertThat(ns.kubectl().run("rollout", "restart", "statefulset/kubia")).succeeds()
+                .printed("statefulset.apps/kubia restarted");
+        assertThat(rolloutStatus(ns)).succeeds()
+                .stdoutContains("partitioned roll out complete: 3 new pods have been updated...");
+        assertThat(ns.kubectl().run("rollout", "history", "statefulset/kubia")).succeeds()
+                .hasLineMatching("4\\s+<none>");
+        assertThat(ns.kubectl().run("describe", "statefulset", "kubia")).succeeds()
+                .stdoutContains("Update Strategy:    RollingUpdate", "Partition:        0",
+                        "Pods Status:        3 Running / 0 Waiting / 0 Succeeded / 0 Failed",
+                        "SuccessfulDelete", "delete Pod kubia-0 in StatefulSet kubia successful");
+
         // scale down: kubia-2 goes first, then kubia-1
         assertThat(ns.kubectl().run("scale", "statefulset", "kubia", "--replicas=1")).succeeds()
                 .printed("statefulset.apps/kubia scaled");
