@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -178,7 +179,7 @@ public final class StatefulSetController extends Controller {
 
     private static StatefulSetStatus withCollisions(StatefulSet set, int collisions) {
         StatefulSetStatus s = set.getStatus() == null ? new StatefulSetStatus() : set.getStatus();
-        StatefulSetStatus copy = new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder(s).build();
+        StatefulSetStatus copy = new StatefulSetStatusBuilder(s).build();
         copy.setCollisionCount(collisions);
         return copy;
     }
@@ -262,6 +263,10 @@ public final class StatefulSetController extends Controller {
             String podName = p.getMetadata().getName();
             try {
                 int ordinal = StatefulPods.ordinal(set, podName);
+                if (ordinal < StatefulSetPlan.replicas(set) && StatefulSetPlan.isFailed(p)) {
+                    events.warning(set, null, "RecreatingFailedPod", "StatefulSet " + ns + "/" + setName
+                            + " is recreating failed Pod " + podName);
+                }
                 if (ordinal >= StatefulSetPlan.replicas(set) && StatefulPods.deleteClaims(set, false)) {
                     claimsGoWith(set, p, ordinal);
                 }

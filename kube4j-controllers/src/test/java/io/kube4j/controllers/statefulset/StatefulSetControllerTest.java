@@ -226,4 +226,20 @@ class StatefulSetControllerTest {
                 .getOwnerReferences()).isNullOrEmpty();
         assertThat(s.getMetadata().getName()).isEqualTo("ret");
     }
+
+    @Test
+    void aFailedPodIsRecreatedUnderItsName() {
+        create("fail", 1, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> names("fail").equals(List.of("fail-0")));
+        kubelet("fail");
+        Pod p = pods("fail").get(0);
+        cluster.client.pods().resource(new PodBuilder(p).editStatus().withPhase("Failed").withConditions()
+                .endStatus().build()).updateStatus();
+        // a terminal pod is deleted at once (grace period 0), and comes back
+        await().atMost(Duration.ofSeconds(10)).until(() -> names("fail").equals(List.of("fail-0"))
+                && !pods("fail").get(0).getMetadata().getUid().equals(p.getMetadata().getUid()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.client.v1().events().list().getItems().stream()
+                .anyMatch(e -> "RecreatingFailedPod".equals(e.getReason())
+                        && "StatefulSet default/fail is recreating failed Pod fail-0".equals(e.getMessage())));
+    }
 }
