@@ -242,4 +242,21 @@ class StatefulSetControllerTest {
                 .anyMatch(e -> "RecreatingFailedPod".equals(e.getReason())
                         && "StatefulSet default/fail is recreating failed Pod fail-0".equals(e.getMessage())));
     }
+
+    @Test
+    void oldRevisionsGoBeyondTheHistoryLimit() {
+        create("hist", 0, false, b -> b.editSpec().withRevisionHistoryLimit(1).endSpec());
+        for (String image : List.of("a:1", "a:2", "a:3")) {
+            cluster.client.apps().statefulSets().withName("hist").edit(x -> new StatefulSetBuilder(x).editSpec()
+                    .editTemplate().editSpec().editContainer(0).withImage(image).endContainer().endSpec()
+                    .endTemplate().endSpec().build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> get("hist").getStatus() != null
+                    && get("hist").getMetadata().getGeneration().equals(get("hist").getStatus().getObservedGeneration()));
+        }
+        // the update revision (number 4) and one more
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.client.apps().controllerRevisions().list()
+                .getItems().stream().filter(r -> r.getMetadata().getName().startsWith("hist-"))
+                .map(ControllerRevision::getRevision).sorted().toList().equals(List.of(3L, 4L)));
+        assertThat(get("hist").getStatus().getUpdateRevision()).isEqualTo(get("hist").getStatus().getCurrentRevision());
+    }
 }
