@@ -399,9 +399,8 @@ public final class DaemonSetController extends Controller {
                 || ds.getSpec().getTemplate().getMetadata().getLabels() == null ? Map.of()
                 : ds.getSpec().getTemplate().getMetadata().getLabels());
         labels.put(REVISION_HASH, hash);
-        history.ensure(ds, hash, labels, null, Map.of("spec", Map.of("template",
-                ctx.client().getKubernetesSerialization().convertValue(ds.getSpec().getTemplate(), Map.class),
-                "$patch", "replace")));
+        history.ensure(ds, hash, labels, null,
+                RevisionHistory.templatePatch(ctx.client().getKubernetesSerialization(), ds.getSpec().getTemplate()));
         int limit = ds.getSpec().getRevisionHistoryLimit() == null ? 10 : ds.getSpec().getRevisionHistoryLimit();
         Set<String> inUse = new HashSet<>();
         inUse.add(RevisionHistory.name(ds, hash));

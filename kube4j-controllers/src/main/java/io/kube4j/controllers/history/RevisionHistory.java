@@ -3,11 +3,13 @@ package io.kube4j.controllers.history;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -121,5 +123,17 @@ public final class RevisionHistory {
                 }
             }
         }
+    }
+
+    /**
+     * A revision's data for a pod template: the strategic merge patch {@code kubectl rollout undo} applies to go
+     * back to it, {@code {"spec":{"template":{..., "$patch":"replace"}}}} (the directive inside the template, so
+     * only the template is replaced and the rest of the spec stays).
+     */
+    public static Map<String, Object> templatePatch(KubernetesSerialization json, PodTemplateSpec template) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> t = new LinkedHashMap<>(json.convertValue(template, Map.class));
+        t.put("$patch", "replace");
+        return Map.of("spec", Map.of("template", t));
     }
 }

@@ -141,7 +141,7 @@ public final class StatefulSetController extends Controller {
                 : set.getSpec().getTemplate().getMetadata().getLabels());
         labels.put("controller.kubernetes.io/hash", hash);
         ControllerRevision update = history.ensure(set, hash, labels, set.getMetadata().getAnnotations(),
-                revisionData(set));
+                RevisionHistory.templatePatch(json, set.getSpec().getTemplate()));
         String currentName = set.getStatus() == null ? null : set.getStatus().getCurrentRevision();
         ControllerRevision current = currentName == null ? null : revisions.stream()
                 .filter(r -> r.getMetadata().getName().equals(currentName)).findFirst().orElse(null);
@@ -190,15 +190,6 @@ public final class StatefulSetController extends Controller {
         }
         set.setStatus(status);
         ctx.client().apps().statefulSets().inNamespace(set.getMetadata().getNamespace()).resource(set).updateStatus();
-    }
-
-    /** The patch that brings a set back to its template, as kubectl rollout undo applies it. */
-    private Map<String, Object> revisionData(StatefulSet set) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> template = new LinkedHashMap<>(ctx.client().getKubernetesSerialization()
-                .convertValue(set.getSpec().getTemplate(), Map.class));
-        template.put("$patch", "replace");
-        return Map.of("spec", Map.of("template", template));
     }
 
     /** The pod template a revision holds. */
