@@ -200,9 +200,8 @@ class StatefulSetControllerTest {
                 + "\"image\":\"kubia:1\"}]}}}}");
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             ControllerRevision r = cluster.client.apps().controllerRevisions().withName(rev1).get();
-            return r != null && r.getRevision() == 3L;
+            return r != null && r.getRevision() == 3L && rev1.equals(get("roll").getStatus().getUpdateRevision());
         });
-        assertThat(get("roll").getStatus().getUpdateRevision()).isEqualTo(rev1);
         assertThat(cluster.client.apps().controllerRevisions().list().getItems())
                 .filteredOn(r -> r.getMetadata().getName().startsWith("roll-")).hasSize(2);
     }
