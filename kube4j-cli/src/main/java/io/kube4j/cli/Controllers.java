@@ -6,6 +6,7 @@ import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerManager;
 import io.kube4j.controllers.cronjob.CronJobController;
 import io.kube4j.controllers.daemonset.DaemonSetController;
+import io.kube4j.controllers.statefulset.StatefulSetController;
 import io.kube4j.controllers.deployment.DeploymentController;
 import io.kube4j.controllers.endpoint.EndpointController;
 import io.kube4j.controllers.endpointslice.EndpointSliceController;
@@ -61,7 +62,9 @@ final class Controllers {
                 ctx -> new ServiceLbController(ctx, lbPool),
                 // storage (issue 6): PV binder, local-path provisioner
                 PersistentVolumeController::new,
-                ctx -> new LocalPathProvisioner(ctx, localPathDir));
+                ctx -> new LocalPathProvisioner(ctx, localPathDir),
+                // StatefulSets (issue 6)
+                StatefulSetController::new);
         // identity (issue 6): kube-root-ca.crt in every namespace, from the CA the client trusts
         String caPem = clusterCaPem(client);
         if (caPem != null) {

@@ -19,6 +19,7 @@ import io.kube4j.client.events.EventRecorder;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerExpectations;
+import io.kube4j.controllers.history.RevisionHistory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public final class DaemonSetController extends Controller {
     private SharedIndexInformer<DaemonSet> daemonSets;
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Node> nodes;
-    private SharedIndexInformer<ControllerRevision> revisions;
+    private RevisionHistory history;
     private final ControllerExpectations expectations;
     private final EventRecorder events;
     private final Map<String, FailedPods> failedPods = new ConcurrentHashMap<>();
@@ -81,7 +82,7 @@ public final class DaemonSetController extends Controller {
         daemonSets = ctx.informer(DaemonSet.class);
         pods = ctx.informer(Pod.class);
         nodes = ctx.informer(Node.class);
-        revisions = ctx.informer(ControllerRevision.class);
+        history = new RevisionHistory(ctx.client(), ctx.informer(ControllerRevision.class), "DaemonSet");
         enqueueOn(daemonSets, Controller::key);
         pods.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -390,71 +391,24 @@ public final class DaemonSetController extends Controller {
     }
 
     /**
-     * Keeps a ControllerRevision per template: creates the current one ({@code <name>-<hash>}, next revision number)
-     * or moves an old one back to the top (a rollback), and deletes the oldest ones no pod uses beyond
-     * {@code revisionHistoryLimit} (default 10).
+     * Keeps a ControllerRevision per template (see {@link RevisionHistory}): the current one moves to the top, and
+     * the oldest ones no pod uses go beyond {@code revisionHistoryLimit} (default 10).
      */
     private void ensureRevision(DaemonSet ds, String hash) {
-        String ns = ds.getMetadata().getNamespace();
-        List<ControllerRevision> mine = new ArrayList<>();
-        for (ControllerRevision r : revisions.getIndexer().byIndex(Cache.NAMESPACE_INDEX, ns)) {
-            if (ownedBy(r.getMetadata(), ds)) {
-                mine.add(r);
-            }
-        }
-        long max = mine.stream().mapToLong(r -> r.getRevision() == null ? 0 : r.getRevision()).max().orElse(0);
-        ControllerRevision current = mine.stream().filter(r -> r.getMetadata().getLabels() != null
-                && hash.equals(r.getMetadata().getLabels().get(REVISION_HASH))).findFirst().orElse(null);
-        if (current == null) {
-            ControllerRevision r = new ControllerRevision();
-            ObjectMeta meta = new ObjectMeta();
-            meta.setName(ds.getMetadata().getName() + "-" + hash);
-            meta.setNamespace(ns);
-            Map<String, String> labels = new LinkedHashMap<>(ds.getSpec().getTemplate().getMetadata() == null
-                    || ds.getSpec().getTemplate().getMetadata().getLabels() == null ? Map.of()
-                    : ds.getSpec().getTemplate().getMetadata().getLabels());
-            labels.put(REVISION_HASH, hash);
-            meta.setLabels(labels);
-            meta.setOwnerReferences(List.of(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("DaemonSet")
-                    .withName(ds.getMetadata().getName()).withUid(ds.getMetadata().getUid())
-                    .withController(true).withBlockOwnerDeletion(true).build()));
-            r.setMetadata(meta);
-            r.setRevision(max + 1);
-            r.setData(Map.of("spec", Map.of("template",
-                    ctx.client().getKubernetesSerialization().convertValue(ds.getSpec().getTemplate(), Map.class),
-                    "$patch", "replace")));
-            try {
-                ctx.client().apps().controllerRevisions().inNamespace(ns).resource(r).create();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-            }
-        } else if (current.getRevision() == null || current.getRevision() < max) {
-            ControllerRevision bumped = ctx.client().getKubernetesSerialization().clone(current);
-            bumped.setRevision(max + 1);
-            ctx.client().apps().controllerRevisions().inNamespace(ns).resource(bumped).update();
-        }
+        Map<String, String> labels = new LinkedHashMap<>(ds.getSpec().getTemplate().getMetadata() == null
+                || ds.getSpec().getTemplate().getMetadata().getLabels() == null ? Map.of()
+                : ds.getSpec().getTemplate().getMetadata().getLabels());
+        labels.put(REVISION_HASH, hash);
+        history.ensure(ds, hash, labels, null,
+                RevisionHistory.templatePatch(ctx.client().getKubernetesSerialization(), ds.getSpec().getTemplate()));
         int limit = ds.getSpec().getRevisionHistoryLimit() == null ? 10 : ds.getSpec().getRevisionHistoryLimit();
         Set<String> inUse = new HashSet<>();
-        inUse.add(hash);
+        inUse.add(RevisionHistory.name(ds, hash));
         podsByNode(ds).values().forEach(l -> l.forEach(p -> {
             if (p.getMetadata().getLabels() != null && p.getMetadata().getLabels().get(REVISION_HASH) != null) {
-                inUse.add(p.getMetadata().getLabels().get(REVISION_HASH));
+                inUse.add(RevisionHistory.name(ds, p.getMetadata().getLabels().get(REVISION_HASH)));
             }
         }));
-        List<ControllerRevision> old = mine.stream().filter(r -> r.getMetadata().getLabels() == null
-                || !inUse.contains(r.getMetadata().getLabels().get(REVISION_HASH)))
-                .sorted(Comparator.comparingLong(r -> r.getRevision() == null ? 0 : r.getRevision())).toList();
-        for (int i = 0; i < old.size() - limit; i++) {
-            try {
-                ctx.client().apps().controllerRevisions().inNamespace(ns).withName(old.get(i).getMetadata().getName())
-                        .delete();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 404) {
-                    throw e;
-                }
-            }
-        }
+        history.truncate(ds, inUse, limit);
     }
 }
