@@ -128,6 +128,11 @@ public final class Kube4jServer implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(javaBinary);
         command.addAll(jvmArgs());
+        if (extraArgs.contains("--disable-controllers") && System.getProperty("kube4j.admission.serviceAccount") == null) {
+            // no service-account controller, so no "default" accounts: run without the ServiceAccount admission,
+            // as an API server without a controller manager must (upstream: --disable-admission-plugins)
+            command.add("-Dkube4j.admission.serviceAccount=false");
+        }
         command.addAll(List.of("-jar", jar.toString(), "server",
                 "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--storage", "embedded"));
         if (withNode) {
@@ -432,6 +437,11 @@ public final class Kube4jServer implements AutoCloseable {
                     + " or point -Dkube4j.jar at it");
         }
         return jar.toAbsolutePath().normalize();
+    }
+
+    /** Whether the server was started with this flag (e.g. {@code --disable-controllers}). */
+    public boolean hasFlag(String flag) {
+        return extraArgs.contains(flag);
     }
 
     private static List<String> jvmArgs() {

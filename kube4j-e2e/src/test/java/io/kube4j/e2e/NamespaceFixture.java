@@ -20,8 +20,10 @@ import java.util.Base64;
  */
 final class NamespaceFixture implements AutoCloseable {
     private final KubernetesClient client;
+    private final boolean controllers;
 
     NamespaceFixture(Kube4jServer server) {
+        this.controllers = !server.hasFlag("--disable-controllers");
         Config config = Config.fromKubeconfig(server.kubeconfig().toFile());
         // fabric8 reads a "BEGIN PRIVATE KEY" (PKCS#8) client key as RSA unless told otherwise
         config.setClientKeyAlgo(keyAlgorithm(server.dataDir().resolve("tls").resolve("admin.key")));
@@ -48,6 +50,12 @@ final class NamespaceFixture implements AutoCloseable {
 
     void create(String name) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        if (controllers) {
+            // as upstream's e2e framework does: pods are refused by the ServiceAccount admission until the
+            // service-account controller has made the namespace's "default" account
+            client.serviceAccounts().inNamespace(name).withName("default")
+                    .waitUntilCondition(java.util.Objects::nonNull, 30, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     /** Starts the deletion and does not wait: no later test depends on it being gone. */

@@ -6,6 +6,9 @@ import io.kube4j.e2e.TestNamespace;
 import io.kube4j.e2e.node.NodePods;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,26 +26,59 @@ class PodApiAccessIT {
         return ns.kubectl().run("exec", pod, "--", "sh", "-c", script);
     }
 
+    /**
+     * kubectl is a static binary: mounted into a busybox pod it is a real in-cluster client (KUBERNETES_SERVICE_HOST,
+     * the mounted token, ca.crt verifying the API server's certificate for 10.43.0.1); as a second container running
+     * {@code kubectl proxy} it is the book's ambassador, which the main container reaches over plain HTTP.
+     */
+    private static String podWithKubectl(String name) throws IOException {
+        String kubectl = Path.of("/usr/bin/kubectl").toRealPath().toString();
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: %1$s
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                  - name: main
+                    image: %2$s
+                    command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
+                    volumeMounts:
+                    - {name: kubectl, mountPath: /kubectl, readOnly: true}
+                  - name: ambassador
+                    image: %2$s
+                    command: ["/kubectl", "proxy", "--port=8001"]
+                    volumeMounts:
+                    - {name: kubectl, mountPath: /kubectl, readOnly: true}
+                  volumes:
+                  - name: kubectl
+                    hostPath: {path: %3$s, type: File}
+                """.formatted(name, NodePods.BUSYBOX, kubectl);
+    }
+
     @Test
-    void aPodCallsTheApiServerWithItsMountedToken(TestNamespace ns) {
-        NodePods.createReady(ns, NodePods.busybox("client"), "client");
+    void aPodCallsTheApiServerWithItsMountedToken(TestNamespace ns) throws IOException {
+        NodePods.createReady(ns, podWithKubectl("client"), "client");
 
         KubectlResult files = exec(ns, "client", "ls " + SA_DIR + "; cat " + SA_DIR + "/namespace");
         assertThat(files).succeeds();
         assertThat(files.stdout()).contains("ca.crt", "namespace", "token").endsWith(ns.name());
         assertThat(exec(ns, "client", "head -1 " + SA_DIR + "/ca.crt").stdout()).contains("BEGIN CERTIFICATE");
 
-        // the token is a JWT for system:serviceaccount:NS:default, and the API server accepts it from inside the pod
-        String call = "timeout 20 wget -qO- --header \"Authorization: Bearer $(cat " + SA_DIR + "/token)\" "
-                + "https://kubernetes.default.svc/api/v1/namespaces/$(cat " + SA_DIR + "/namespace)/pods";
-        KubectlResult pods = exec(ns, "client", call);
+        // in-cluster config: https://$KUBERNETES_SERVICE_HOST, verified with ca.crt, authenticated by the token
+        KubectlResult pods = exec(ns, "client", "/kubectl get pods -o name");
         assertThat(pods).succeeds();
-        assertThat(pods.stdout()).contains("\"kind\":\"PodList\"", "\"name\":\"client\"");
+        assertThat(pods.stdout()).contains("pod/client");
+        KubectlResult whoami = exec(ns, "client", "/kubectl auth whoami -o jsonpath='{.status.userInfo.username}'");
+        assertThat(whoami).succeeds();
+        assertThat(whoami.stdout()).isEqualTo("system:serviceaccount:" + ns.name() + ":default");
 
-        // without a token the API server answers 401 (busybox wget reports the status line)
-        KubectlResult anonymous = exec(ns, "client",
-                "timeout 20 wget -qO- https://kubernetes.default.svc/api/v1/namespaces/default/pods 2>&1; true");
-        assertThat(anonymous.stdout()).contains("401");
+        // the ambassador: plain HTTP to localhost, kubectl proxy adds the token
+        KubectlResult viaProxy = exec(ns, "client", "timeout 20 wget -qO- http://127.0.0.1:8001/api/v1/namespaces/"
+                + ns.name() + "/pods");
+        assertThat(viaProxy).succeeds();
+        assertThat(viaProxy.stdout()).contains("PodList", "\"client\"");
     }
 
     @Test
