@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
@@ -93,7 +94,7 @@ public final class ReverseProxy {
             forwardedHeaders(req, host, creq.headers());
             (noBody ? creq.send() : creq.send(req)).onComplete(answered -> {
                 if (answered.succeeded()) {
-                    relay(answered.result(), out, version);
+                    relay(answered.result(), out, version, req.method() == HttpMethod.HEAD);
                 } else {
                     failed(route, ep, out, answered.cause());
                 }
@@ -159,7 +160,7 @@ public final class ReverseProxy {
         }
     }
 
-    private static void relay(HttpClientResponse resp, HttpServerResponse out, HttpVersion version) {
+    private static void relay(HttpClientResponse resp, HttpServerResponse out, HttpVersion version, boolean head) {
         int status = resp.statusCode();
         out.setStatusCode(status);
         if (version != HttpVersion.HTTP_2) {
@@ -179,6 +180,12 @@ public final class ReverseProxy {
                     length = h.getValue();
                 }
             }
+        }
+        if (head || status == 204 || status == 304) {
+            // no body by definition (a HEAD answer's Content-Length describes the GET's): end with the head. The
+            // backend answer may have ended before a body handler could be set, so none is waited for
+            out.end();
+            return;
         }
         if (length == null && version != HttpVersion.HTTP_2) {
             out.setChunked(true);
