@@ -179,11 +179,12 @@ public final class StatefulSetController extends Controller {
             current = update;
         }
         Map<Integer, Pod> byOrdinal = byOrdinal(set, claimPods(set));
+        String blocked = null;
         if (expectations.satisfied(key)) {
             StatefulSetPlan.Steps steps = StatefulSetPlan.next(set, byOrdinal, current.getMetadata().getName(),
                     update.getMetadata().getName(), now);
             if (!steps.isEmpty()) {
-                apply(set, key, steps, current, update);
+                blocked = apply(set, key, steps, current, update);
                 byOrdinal = podsByOrdinal(set);
             }
         }
@@ -204,6 +205,10 @@ public final class StatefulSetController extends Controller {
         if (minReady > 0 && status.getReadyReplicas() > status.getAvailableReplicas()) {
             // look again when the ready pods become available
             queue.addAfter(key, Duration.ofSeconds(minReady));
+        }
+        if (blocked != null) {
+            // as upstream: an error, so the set is retried with back-off until the name is free
+            throw new IllegalStateException("pods \"" + blocked + "\" already exists");
         }
     }
 
@@ -278,8 +283,10 @@ public final class StatefulSetController extends Controller {
         return out;
     }
 
-    private void apply(StatefulSet set, String key, StatefulSetPlan.Steps steps, ControllerRevision current,
-                       ControllerRevision update) {
+    /** Creates and deletes pods; returns the name of a pod that could not be made because another holds it. */
+    private String apply(StatefulSet set, String key, StatefulSetPlan.Steps steps, ControllerRevision current,
+                         ControllerRevision update) {
+        String blocked = null;
         String ns = set.getMetadata().getNamespace();
         String setName = set.getMetadata().getName();
         expectations.expect(key, steps.create().size(), steps.delete().size());
@@ -298,7 +305,9 @@ public final class StatefulSetController extends Controller {
                         "create Pod " + podName + " in StatefulSet " + setName + " successful");
             } catch (KubernetesClientException e) {
                 expectations.creationObserved(key);
-                if (e.getCode() != 409) {
+                if (e.getCode() == 409) {
+                    blocked = podName;
+                } else {
                     events.warning(set, null, "FailedCreate", "create Pod " + podName + " in StatefulSet "
                             + setName + " failed error: " + e.getMessage());
                     LOG.warn("statefulset={} pod={} not created: {}", key, podName, e.getMessage());
@@ -327,6 +336,7 @@ public final class StatefulSetController extends Controller {
                 }
             }
         }
+        return blocked;
     }
 
     /** Creates the ordinal's claims that do not exist yet; they outlive the pod. */
