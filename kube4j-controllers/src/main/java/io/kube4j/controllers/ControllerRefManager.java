@@ -202,7 +202,8 @@ public final class ControllerRefManager {
         }
     }
 
-    private static Map<String, Object> refMap(OwnerReference r) {
+    /** An owner reference as the plain map a JSON patch carries (unset flags left out). */
+    public static Map<String, Object> refMap(OwnerReference r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("apiVersion", r.getApiVersion());
         m.put("kind", r.getKind());

@@ -1,8 +1,6 @@
 package io.kube4j.e2e.controllers;
 
-import io.kube4j.e2e.Kube4jServer;
 import io.kube4j.e2e.Kubectl;
-import io.kube4j.e2e.KubectlResult;
 import io.kube4j.e2e.node.NodePods;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
+import static io.kube4j.e2e.controllers.SimulatedCluster.jsonPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -23,25 +22,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NodeLifecycleIT {
     static final String NODE = "agent-sim-0";
-    static Kube4jServer server;
+    static SimulatedCluster cluster;
     static Kubectl kubectl;
-    static SimulatedAgent agent;
 
     @BeforeAll
     static void start() throws Exception {
-        server = Kube4jServer.startFresh("node-lifecycle", false, "--simulated-nodes", "2",
-                "--node-monitor-grace-period", "5s", "--node-monitor-period", "1s", "--simulated-node-heartbeat", "1s");
-        kubectl = Kubectl.forServer(server);
-        agent = SimulatedAgent.start(server, "agent-sim-");
+        cluster = SimulatedCluster.start("node-lifecycle", 2, "agent-sim-");
+        kubectl = cluster.kubectl;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
-        if (server != null) {
-            server.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -59,11 +52,6 @@ class NodeLifecycleIT {
                     image: kube4j.local/kubia:1
                 %s
                 """.formatted(name, node, tolerations);
-    }
-
-    private static String jsonPath(Kubectl k, String resource, String expr) {
-        KubectlResult r = k.run("get", resource, "-o", "jsonpath=" + expr);
-        return r.succeeded() ? r.out().strip() : "";
     }
 
     @Test
@@ -86,7 +74,7 @@ class NodeLifecycleIT {
                 + ".tolerationSeconds}")).isEqualTo("300");
 
         Instant killed = Instant.now();
-        agent.kill();
+        cluster.killAgent();
 
         NodePods.await(NODE + " NotReady", Duration.ofSeconds(30),
                 () -> kubectl.run("get", "nodes").lines().stream().anyMatch(l -> l.matches(NODE + "\\s+NotReady\\s+.*")),

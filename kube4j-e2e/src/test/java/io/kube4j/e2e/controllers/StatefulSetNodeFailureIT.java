@@ -1,6 +1,5 @@
 package io.kube4j.e2e.controllers;
 
-import io.kube4j.e2e.Kube4jServer;
 import io.kube4j.e2e.Kubectl;
 import io.kube4j.e2e.KubectlResult;
 import io.kube4j.e2e.node.NodePods;
@@ -12,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
+import static io.kube4j.e2e.controllers.SimulatedCluster.jsonPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -24,31 +24,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StatefulSetNodeFailureIT {
     static final String NODE = "sts-sim-0";
     static final Duration TIMEOUT = Duration.ofSeconds(40);
-    static Kube4jServer server;
+    static SimulatedCluster cluster;
     static Kubectl kubectl;
-    static SimulatedAgent agent;
 
     @BeforeAll
     static void start() throws Exception {
-        server = Kube4jServer.startFresh("sts-node-failure", false, "--simulated-nodes", "1",
-                "--node-monitor-grace-period", "5s", "--node-monitor-period", "1s", "--simulated-node-heartbeat", "1s");
-        kubectl = Kubectl.forServer(server);
-        agent = SimulatedAgent.start(server, "sts-sim-");
+        cluster = SimulatedCluster.start("sts-node-failure", 1, "sts-sim-");
+        kubectl = cluster.kubectl;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private static String jsonPath(Kubectl k, String resource, String expr) {
-        KubectlResult r = k.run("get", resource, "-o", "jsonpath=" + expr);
-        return r.succeeded() ? r.out().strip() : "";
     }
 
     @Test
@@ -103,7 +92,7 @@ class StatefulSetNodeFailureIT {
         String uid = jsonPath(k, "pod/kubia-0", "{.metadata.uid}");
         assertThat(kubectl.run("uncordon", "sim-0")).succeeds().printed("node/sim-0 uncordoned");
 
-        agent.kill();
+        cluster.killAgent();
         NodePods.await(NODE + " NotReady", TIMEOUT,
                 () -> kubectl.run("get", "nodes").lines().stream().anyMatch(l -> l.matches(NODE + "\\s+NotReady\\s+.*")),
                 () -> kubectl.run("get", "nodes").out());
