@@ -47,7 +47,7 @@ class LocalPathProvisionerTest {
 
     @Test
     void createsTheDefaultClassProvisionsOnTheSelectedNodeAndDeletesWithAHelperPod() {
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        await().atMost(Duration.ofSeconds(30)).until(() ->
                 client.storage().v1().storageClasses().withName("local-path").get() != null);
         StorageClass sc = client.storage().v1().storageClasses().withName("local-path").get();
         assertThat(sc.getProvisioner()).isEqualTo("kube4j.io/local-path");
@@ -70,7 +70,7 @@ class LocalPathProvisionerTest {
             c.getMetadata().getAnnotations().put("volume.kubernetes.io/selected-node", "node-1");
             return c;
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> claim().getStatus() != null
+        await().atMost(Duration.ofSeconds(30)).until(() -> claim().getStatus() != null
                 && "Bound".equals(claim().getStatus().getPhase()));
         PersistentVolume v = client.persistentVolumes().withName("pvc-" + uid).get();
         assertThat(claim().getSpec().getVolumeName()).isEqualTo("pvc-" + uid);
@@ -87,7 +87,7 @@ class LocalPathProvisionerTest {
 
         client.persistentVolumeClaims().inNamespace("default").withName("data").delete();
         String helper = "helper-pod-delete-pvc-" + uid;
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        await().atMost(Duration.ofSeconds(30)).until(() ->
                 client.pods().inNamespace("kube-system").withName(helper).get() != null);
         Pod pod = client.pods().inNamespace("kube-system").withName(helper).get();
         assertThat(pod.getSpec().getNodeName()).isEqualTo("node-1");
@@ -97,7 +97,7 @@ class LocalPathProvisionerTest {
 
         pod.getStatus().setPhase("Succeeded");
         client.pods().inNamespace("kube-system").resource(pod).updateStatus();
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        await().atMost(Duration.ofSeconds(30)).until(() ->
                 client.persistentVolumes().withName("pvc-" + uid).get() == null
                         && client.pods().inNamespace("kube-system").withName(helper).get() == null);
     }

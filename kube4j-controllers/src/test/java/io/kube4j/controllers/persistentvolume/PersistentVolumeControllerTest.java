@@ -80,9 +80,9 @@ class PersistentVolumeControllerTest {
     void bindsTheSmallestFittingVolumeAndReleasesItWhenTheClaimGoes() {
         pv("pv-big", "10Gi", "Retain", "");
         pv("pv-small", "1Gi", "Retain", "");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "Available".equals(phase(volume("pv-small"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Available".equals(phase(volume("pv-small"))));
         pvc("data", "1Gi", "");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "Bound".equals(phase(claim("data")))
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Bound".equals(phase(claim("data")))
                 && "Bound".equals(phase(volume("pv-small"))));
         PersistentVolumeClaim c = claim("data");
         assertThat(c.getSpec().getVolumeName()).isEqualTo("pv-small");
@@ -98,24 +98,24 @@ class PersistentVolumeControllerTest {
                 .isEqualTo(cluster.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
 
         client.persistentVolumeClaims().inNamespace("default").withName("data").delete();
-        await().atMost(Duration.ofSeconds(10)).until(() -> "Released".equals(phase(volume("pv-small"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Released".equals(phase(volume("pv-small"))));
         assertThat(volume("pv-small").getSpec().getClaimRef().getName()).isEqualTo("data");
         // a Released volume is not bound again to a new claim of the same name
         pvc("data", "1Gi", "");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "pv-big".equals(claim("data").getSpec().getVolumeName()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "pv-big".equals(claim("data").getSpec().getVolumeName()));
     }
 
     @Test
     void aClaimWithoutVolumeOrClassWaitsWithUpstreamsEvent() {
         pvc("lonely", "1Gi", "");
-        await().atMost(Duration.ofSeconds(10)).until(() -> event("lonely", "FailedBinding",
+        await().atMost(Duration.ofSeconds(30)).until(() -> event("lonely", "FailedBinding",
                 "no persistent volumes available for this claim and no storage class is set"));
         assertThat(phase(claim("lonely"))).isEqualTo("Pending");
         pv("late", "2Gi", "Delete", "");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "Bound".equals(phase(claim("lonely"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Bound".equals(phase(claim("lonely"))));
         client.persistentVolumeClaims().inNamespace("default").withName("lonely").delete();
         // Delete without a provisioner: no plugin can delete a hostPath volume
-        await().atMost(Duration.ofSeconds(10)).until(() -> "Failed".equals(phase(volume("late"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Failed".equals(phase(volume("late"))));
     }
 
     @Test
@@ -125,7 +125,7 @@ class PersistentVolumeControllerTest {
                 .withVolumeBindingMode("WaitForFirstConsumer").build()).create();
         pv("free", "1Gi", "Retain", "local");
         pvc("wait", "1Gi", "local");
-        await().atMost(Duration.ofSeconds(10)).until(() -> event("wait", "WaitForFirstConsumer",
+        await().atMost(Duration.ofSeconds(30)).until(() -> event("wait", "WaitForFirstConsumer",
                 "waiting for first consumer to be created before binding"));
         assertThat(claim("wait").getSpec().getVolumeName()).isNull();
         assertThat(phase(claim("wait"))).isEqualTo("Pending");
@@ -133,7 +133,7 @@ class PersistentVolumeControllerTest {
             c.getMetadata().setAnnotations(Map.of("volume.kubernetes.io/selected-node", "node-1"));
             return c;
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> "kube4j.io/local-path".equals(claim("wait")
+        await().atMost(Duration.ofSeconds(30)).until(() -> "kube4j.io/local-path".equals(claim("wait")
                 .getMetadata().getAnnotations().get("volume.kubernetes.io/storage-provisioner")));
     }
 
@@ -145,7 +145,7 @@ class PersistentVolumeControllerTest {
                 .withNewMetadata().withName("named").endMetadata().withNewSpec().withAccessModes("ReadWriteOnce")
                 .withStorageClassName("").withVolumeName("exact").withNewResources()
                 .withRequests(Map.of("storage", new Quantity("1Gi"))).endResources().endSpec().build()).create();
-        await().atMost(Duration.ofSeconds(10)).until(() -> "Bound".equals(phase(claim("named")))
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Bound".equals(phase(claim("named")))
                 && "Bound".equals(phase(volume("exact"))));
         assertThat(claim("named").getMetadata().getAnnotations()).doesNotContainKey(
                 "pv.kubernetes.io/bound-by-controller");
