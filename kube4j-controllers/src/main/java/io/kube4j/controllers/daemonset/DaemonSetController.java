@@ -3,7 +3,6 @@ package io.kube4j.controllers.daemonset;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -17,6 +16,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.kube4j.client.events.EventRecorder;
 import io.kube4j.controllers.Controller;
+import io.kube4j.controllers.OwnedPodEvents;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerExpectations;
 import io.kube4j.controllers.history.RevisionHistory;
@@ -84,30 +84,7 @@ public final class DaemonSetController extends Controller {
         nodes = ctx.informer(Node.class);
         history = new RevisionHistory(ctx.client(), ctx.informer(ControllerRevision.class), "DaemonSet");
         enqueueOn(daemonSets, Controller::key);
-        pods.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                String key = ownerKey(pod.getMetadata());
-                if (key != null) {
-                    expectations.creationObserved(key);
-                    enqueue(key);
-                }
-            }
-
-            @Override
-            public void onUpdate(Pod oldPod, Pod pod) {
-                enqueue(ownerKey(pod.getMetadata()));
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean unknownFinalState) {
-                String key = ownerKey(pod.getMetadata());
-                if (key != null) {
-                    expectations.deletionObserved(key);
-                    enqueue(key);
-                }
-            }
-        });
+        pods.addEventHandler(new OwnedPodEvents(pod -> ownerKey(pod.getMetadata()), expectations, this::enqueue));
         // a node change can make any DaemonSet want or not want a pod there
         nodes.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -135,15 +112,7 @@ public final class DaemonSetController extends Controller {
     }
 
     static String ownerKey(ObjectMeta meta) {
-        if (meta.getOwnerReferences() == null) {
-            return null;
-        }
-        for (OwnerReference r : meta.getOwnerReferences()) {
-            if (Boolean.TRUE.equals(r.getController()) && "DaemonSet".equals(r.getKind())) {
-                return meta.getNamespace() + "/" + r.getName();
-            }
-        }
-        return null;
+        return OwnedPodEvents.controllerKey(meta, "DaemonSet");
     }
 
     @Override

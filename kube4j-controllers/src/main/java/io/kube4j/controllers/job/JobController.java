@@ -15,11 +15,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.UncountedTerminatedPods;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.kube4j.client.events.EventRecorder;
 import io.kube4j.controllers.Controller;
+import io.kube4j.controllers.OwnedPodEvents;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerExpectations;
 import org.slf4j.Logger;
@@ -77,30 +77,7 @@ public final class JobController extends Controller {
         jobs = ctx.informer(Job.class);
         pods = ctx.informer(Pod.class);
         enqueueOn(jobs, Controller::key);
-        pods.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                String key = jobKey(pod);
-                if (key != null) {
-                    expectations.creationObserved(key);
-                    enqueue(key);
-                }
-            }
-
-            @Override
-            public void onUpdate(Pod oldPod, Pod pod) {
-                enqueue(jobKey(pod));
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean unknownFinalState) {
-                String key = jobKey(pod);
-                if (key != null) {
-                    expectations.deletionObserved(key);
-                    enqueue(key);
-                }
-            }
-        });
+        pods.addEventHandler(new OwnedPodEvents(JobController::jobKey, expectations, this::enqueue));
     }
 
     /** The key of the Job that controls a pod, or null. */

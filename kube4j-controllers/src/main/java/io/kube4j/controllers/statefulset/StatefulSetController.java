@@ -11,12 +11,12 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kube4j.client.events.EventRecorder;
 import io.kube4j.controllers.Controller;
+import io.kube4j.controllers.OwnedPodEvents;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerExpectations;
 import io.kube4j.controllers.daemonset.DaemonSetStatusFunctions;
@@ -71,42 +71,11 @@ public final class StatefulSetController extends Controller {
         claims = ctx.informer(PersistentVolumeClaim.class);
         history = new RevisionHistory(ctx.client(), ctx.informer(ControllerRevision.class), "StatefulSet");
         enqueueOn(sets, Controller::key);
-        pods.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                String key = ownerKey(pod.getMetadata());
-                if (key != null) {
-                    expectations.creationObserved(key);
-                    enqueue(key);
-                }
-            }
-
-            @Override
-            public void onUpdate(Pod oldPod, Pod pod) {
-                enqueue(ownerKey(pod.getMetadata()));
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean unknownFinalState) {
-                String key = ownerKey(pod.getMetadata());
-                if (key != null) {
-                    expectations.deletionObserved(key);
-                    enqueue(key);
-                }
-            }
-        });
+        pods.addEventHandler(new OwnedPodEvents(pod -> ownerKey(pod.getMetadata()), expectations, this::enqueue));
     }
 
     static String ownerKey(ObjectMeta meta) {
-        if (meta.getOwnerReferences() == null) {
-            return null;
-        }
-        for (OwnerReference r : meta.getOwnerReferences()) {
-            if (Boolean.TRUE.equals(r.getController()) && "StatefulSet".equals(r.getKind())) {
-                return meta.getNamespace() + "/" + r.getName();
-            }
-        }
-        return null;
+        return OwnedPodEvents.controllerKey(meta, "StatefulSet");
     }
 
     @Override
