@@ -413,9 +413,9 @@ public final class Store {
                 return next;
             } catch (StorageException e) {
                 if (e.code() == StorageException.Code.CONFLICT) {
-                    if (want >= 0) {
-                        throw StatusException.conflict(info.group(), info.resource(), name, StatusException.MODIFIED);
-                    }
+                    // lost a race: read again; a caller's resourceVersion precondition is checked against the new
+                    // object (a patch that names no resourceVersion carries the one it was applied to, so it merely
+                    // retries)
                     continue;
                 }
                 if (e.code() == StorageException.Code.KEY_NOT_FOUND) {

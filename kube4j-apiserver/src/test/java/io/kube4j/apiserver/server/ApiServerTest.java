@@ -88,6 +88,39 @@ class ApiServerTest {
     }
 
     @Test
+    void concurrentPatchesWithoutResourceVersionAllLand() throws Exception {
+        client.configMaps().resource(cm("racing", Map.of())).create();
+        int writers = 8;
+        int each = 25;
+        List<Thread> threads = new java.util.ArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int id = w;
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    try {
+                        client.configMaps().withName("racing").patch(
+                                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                                "{\"data\":{\"w" + id + "\":\"" + i + "\"}}");
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        // a patch names no resourceVersion: losing a race to another writer is retried by the server, never a 409
+        assertThat(failures).isEmpty();
+        Map<String, String> data = client.configMaps().withName("racing").get().getData();
+        for (int w = 0; w < writers; w++) {
+            assertThat(data).containsEntry("w" + w, Integer.toString(each - 1));
+        }
+    }
+
+    @Test
     void duplicateCreateIsAlreadyExists() {
         client.configMaps().resource(cm("dup", Map.of())).create();
         assertThatThrownBy(() -> client.configMaps().resource(cm("dup", Map.of())).create())

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
+import io.kube4j.controllers.ControllerRefManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -348,7 +349,7 @@ public final class GarbageCollector extends Controller {
                 if (uids.contains(ref.getUid())) {
                     found = true;
                 } else {
-                    kept.add(refMap(ref));
+                    kept.add(ControllerRefManager.refMap(ref));
                 }
             }
             if (!found) {
@@ -408,21 +409,6 @@ public final class GarbageCollector extends Controller {
 
     private String json(Object o) {
         return ctx.client().getKubernetesSerialization().asJson(o);
-    }
-
-    private static Map<String, Object> refMap(OwnerReference r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("apiVersion", r.getApiVersion());
-        m.put("kind", r.getKind());
-        m.put("name", r.getName());
-        m.put("uid", r.getUid());
-        if (r.getController() != null) {
-            m.put("controller", r.getController());
-        }
-        if (r.getBlockOwnerDeletion() != null) {
-            m.put("blockOwnerDeletion", r.getBlockOwnerDeletion());
-        }
-        return m;
     }
 
     static List<OwnerReference> ownerRefs(ObjectMeta meta) {

@@ -19,6 +19,7 @@ import io.kube4j.client.events.EventRecorder;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerExpectations;
+import io.kube4j.controllers.ControllerRefManager;
 import io.kube4j.controllers.Selectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -256,42 +257,11 @@ public final class ReplicaSetController<T extends HasMetadata> extends Controlle
 
     /**
      * The active pods this set controls after adopting orphans its selector matches and releasing owned pods it no
-     * longer matches, as upstream's PodControllerRefManager.
+     * longer matches ({@link ControllerRefManager}).
      */
-    private List<Pod> claimPods(T obj, ReplicaSet rs, List<Pod> candidates) throws Exception {
-        String uid = obj.getMetadata().getUid();
-        boolean deleting = obj.getMetadata().getDeletionTimestamp() != null;
-        List<Pod> claimed = new ArrayList<>();
-        Boolean canAdopt = null;
-        for (Pod pod : candidates) {
-            OwnerReference ref = controllerRef(pod);
-            boolean selected = Selectors.matches(rs.getSpec().getSelector(), pod.getMetadata().getLabels());
-            if (ref != null) {
-                if (!uid.equals(ref.getUid())) {
-                    continue;
-                }
-                if (selected || deleting) {
-                    claimed.add(pod);
-                } else {
-                    release(obj, pod);
-                }
-                continue;
-            }
-            if (deleting || !selected || pod.getMetadata().getDeletionTimestamp() != null) {
-                continue;
-            }
-            if (canAdopt == null) {
-                canAdopt = checkCanAdopt(obj);
-            }
-            if (!canAdopt) {
-                continue;
-            }
-            Pod adopted = adopt(obj, pod);
-            if (adopted != null) {
-                claimed.add(adopted);
-            }
-        }
-        return claimed;
+    private List<Pod> claimPods(T obj, ReplicaSet rs, List<Pod> candidates) {
+        return new ControllerRefManager(ctx.client(), new ControllerRefManager.Owner(kind.apiVersion(), kind.kind(), obj),
+                rs.getSpec().getSelector(), p -> true, () -> checkCanAdopt(obj)).claimPods(candidates);
     }
 
     /** A fresh read: adopt only if the set is still the one cached and not being deleted. */
@@ -300,66 +270,6 @@ public final class ReplicaSetController<T extends HasMetadata> extends Controlle
                 .withName(obj.getMetadata().getName()).get();
         return fresh != null && Objects.equals(fresh.getMetadata().getUid(), obj.getMetadata().getUid())
                 && fresh.getMetadata().getDeletionTimestamp() == null;
-    }
-
-    private Pod adopt(T obj, Pod pod) {
-        String ref = json(Map.of("apiVersion", kind.apiVersion(), "kind", kind.kind(),
-                "name", obj.getMetadata().getName(), "uid", obj.getMetadata().getUid(),
-                "controller", true, "blockOwnerDeletion", true));
-        boolean hasRefs = pod.getMetadata().getOwnerReferences() != null
-                && !pod.getMetadata().getOwnerReferences().isEmpty();
-        String patch = "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\"" + pod.getMetadata().getUid() + "\"},"
-                + (hasRefs ? "{\"op\":\"add\",\"path\":\"/metadata/ownerReferences/-\",\"value\":" + ref + "}]"
-                : "{\"op\":\"add\",\"path\":\"/metadata/ownerReferences\",\"value\":[" + ref + "]}]");
-        try {
-            Pod p = ctx.client().pods().inNamespace(pod.getMetadata().getNamespace())
-                    .withName(pod.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON), patch);
-            LOG.info("{} {}/{} adopted pod {}", kind.kind(), obj.getMetadata().getNamespace(),
-                    obj.getMetadata().getName(), pod.getMetadata().getName());
-            return p;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404 || e.getCode() == 422) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    private void release(T obj, Pod pod) {
-        List<Map<String, Object>> kept = new ArrayList<>();
-        for (OwnerReference r : pod.getMetadata().getOwnerReferences()) {
-            if (!obj.getMetadata().getUid().equals(r.getUid())) {
-                kept.add(ownerRefMap(r));
-            }
-        }
-        String patch = "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\"" + pod.getMetadata().getUid() + "\"},"
-                + (kept.isEmpty() ? "{\"op\":\"remove\",\"path\":\"/metadata/ownerReferences\"}]"
-                : "{\"op\":\"replace\",\"path\":\"/metadata/ownerReferences\",\"value\":" + json(kept) + "}]");
-        try {
-            ctx.client().pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON), patch);
-            LOG.info("{} {}/{} released pod {}", kind.kind(), obj.getMetadata().getNamespace(),
-                    obj.getMetadata().getName(), pod.getMetadata().getName());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 404 && e.getCode() != 422) {
-                throw e;
-            }
-        }
-    }
-
-    private static Map<String, Object> ownerRefMap(OwnerReference r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("apiVersion", r.getApiVersion());
-        m.put("kind", r.getKind());
-        m.put("name", r.getName());
-        m.put("uid", r.getUid());
-        if (r.getController() != null) {
-            m.put("controller", r.getController());
-        }
-        if (r.getBlockOwnerDeletion() != null) {
-            m.put("blockOwnerDeletion", r.getBlockOwnerDeletion());
-        }
-        return m;
     }
 
     /** Creates or deletes pods towards spec.replicas; returns the error message of a failed write, or null. */
@@ -535,15 +445,7 @@ public final class ReplicaSetController<T extends HasMetadata> extends Controlle
     }
 
     static OwnerReference controllerRef(HasMetadata obj) {
-        if (obj.getMetadata().getOwnerReferences() == null) {
-            return null;
-        }
-        for (OwnerReference r : obj.getMetadata().getOwnerReferences()) {
-            if (Boolean.TRUE.equals(r.getController())) {
-                return r;
-            }
-        }
-        return null;
+        return ControllerRefManager.controllerRef(obj);
     }
 
     static String podKey(Pod p) {

@@ -19,6 +19,8 @@ import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.OwnedPodEvents;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerExpectations;
+import io.kube4j.controllers.ControllerRefManager;
+import io.kube4j.controllers.Selectors;
 import io.kube4j.controllers.daemonset.DaemonSetStatusFunctions;
 import io.kube4j.controllers.history.RevisionHistory;
 import org.slf4j.Logger;
@@ -31,6 +33,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -71,7 +74,20 @@ public final class StatefulSetController extends Controller {
         claims = ctx.informer(PersistentVolumeClaim.class);
         history = new RevisionHistory(ctx.client(), ctx.informer(ControllerRevision.class), "StatefulSet");
         enqueueOn(sets, Controller::key);
-        pods.addEventHandler(new OwnedPodEvents(pod -> ownerKey(pod.getMetadata()), expectations, this::enqueue));
+        pods.addEventHandler(new OwnedPodEvents(pod -> ownerKey(pod.getMetadata()), expectations, this::enqueue,
+                this::matchingSets));
+    }
+
+    /** Keys of the sets in the pod's namespace whose selector selects it. */
+    private List<String> matchingSets(Pod pod) {
+        List<String> keys = new ArrayList<>();
+        for (StatefulSet s : sets.getIndexer().byIndex(Cache.NAMESPACE_INDEX, pod.getMetadata().getNamespace())) {
+            if (!Selectors.isEmpty(s.getSpec().getSelector())
+                    && Selectors.matches(s.getSpec().getSelector(), pod.getMetadata().getLabels())) {
+                keys.add(key(s));
+            }
+        }
+        return keys;
     }
 
     static String ownerKey(ObjectMeta meta) {
@@ -117,12 +133,13 @@ public final class StatefulSetController extends Controller {
         if (current == null) {
             current = update;
         }
-        Map<Integer, Pod> byOrdinal = podsByOrdinal(set);
+        Map<Integer, Pod> byOrdinal = byOrdinal(set, claimPods(set));
+        String blocked = null;
         if (expectations.satisfied(key)) {
             StatefulSetPlan.Steps steps = StatefulSetPlan.next(set, byOrdinal, current.getMetadata().getName(),
                     update.getMetadata().getName(), now);
             if (!steps.isEmpty()) {
-                apply(set, key, steps, current, update);
+                blocked = apply(set, key, steps, current, update);
                 byOrdinal = podsByOrdinal(set);
             }
         }
@@ -143,6 +160,10 @@ public final class StatefulSetController extends Controller {
         if (minReady > 0 && status.getReadyReplicas() > status.getAvailableReplicas()) {
             // look again when the ready pods become available
             queue.addAfter(key, Duration.ofSeconds(minReady));
+        }
+        if (blocked != null) {
+            // as upstream: an error, so the set is retried with back-off until the name is free
+            throw new IllegalStateException("pods \"" + blocked + "\" already exists");
         }
     }
 
@@ -175,15 +196,40 @@ public final class StatefulSetController extends Controller {
         return json.convertValue(copy, PodTemplateSpec.class);
     }
 
+    /**
+     * The pods the set controls after adopting orphans its selector matches whose names are {@code <set>-<ordinal>}
+     * and releasing owned pods that no longer match, as upstream ({@link ControllerRefManager}).
+     */
+    private List<Pod> claimPods(StatefulSet set) {
+        List<Pod> candidates = pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, set.getMetadata().getNamespace());
+        return new ControllerRefManager(ctx.client(), new ControllerRefManager.Owner("apps/v1", "StatefulSet", set),
+                set.getSpec().getSelector(), p -> StatefulPods.ordinal(set, p.getMetadata().getName()) >= 0,
+                () -> canAdopt(set)).claimPods(candidates);
+    }
+
+    /** A fresh read: adopt only if the set is still the one cached and not being deleted. */
+    private boolean canAdopt(StatefulSet set) {
+        StatefulSet fresh = ctx.client().apps().statefulSets().inNamespace(set.getMetadata().getNamespace())
+                .withName(set.getMetadata().getName()).get();
+        return fresh != null && Objects.equals(fresh.getMetadata().getUid(), set.getMetadata().getUid())
+                && fresh.getMetadata().getDeletionTimestamp() == null;
+    }
+
     /** The set's pods by ordinal: owned by it and named {@code <set>-<ordinal>}. */
     private Map<Integer, Pod> podsByOrdinal(StatefulSet set) {
-        Map<Integer, Pod> out = new TreeMap<>();
+        List<Pod> owned = new ArrayList<>();
         for (Pod p : pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, set.getMetadata().getNamespace())) {
-            if (p.getMetadata().getOwnerReferences() == null || p.getMetadata().getOwnerReferences().stream()
-                    .noneMatch(r -> Boolean.TRUE.equals(r.getController())
-                            && set.getMetadata().getUid().equals(r.getUid()))) {
-                continue;
+            OwnerReference ref = ControllerRefManager.controllerRef(p);
+            if (ref != null && set.getMetadata().getUid().equals(ref.getUid())) {
+                owned.add(p);
             }
+        }
+        return byOrdinal(set, owned);
+    }
+
+    private static Map<Integer, Pod> byOrdinal(StatefulSet set, List<Pod> owned) {
+        Map<Integer, Pod> out = new TreeMap<>();
+        for (Pod p : owned) {
             int ordinal = StatefulPods.ordinal(set, p.getMetadata().getName());
             if (ordinal >= 0) {
                 out.put(ordinal, p);
@@ -192,8 +238,10 @@ public final class StatefulSetController extends Controller {
         return out;
     }
 
-    private void apply(StatefulSet set, String key, StatefulSetPlan.Steps steps, ControllerRevision current,
-                       ControllerRevision update) {
+    /** Creates and deletes pods; returns the name of a pod that could not be made because another holds it. */
+    private String apply(StatefulSet set, String key, StatefulSetPlan.Steps steps, ControllerRevision current,
+                         ControllerRevision update) {
+        String blocked = null;
         String ns = set.getMetadata().getNamespace();
         String setName = set.getMetadata().getName();
         expectations.expect(key, steps.create().size(), steps.delete().size());
@@ -212,7 +260,9 @@ public final class StatefulSetController extends Controller {
                         "create Pod " + podName + " in StatefulSet " + setName + " successful");
             } catch (KubernetesClientException e) {
                 expectations.creationObserved(key);
-                if (e.getCode() != 409) {
+                if (e.getCode() == 409) {
+                    blocked = podName;
+                } else {
                     events.warning(set, null, "FailedCreate", "create Pod " + podName + " in StatefulSet "
                             + setName + " failed error: " + e.getMessage());
                     LOG.warn("statefulset={} pod={} not created: {}", key, podName, e.getMessage());
@@ -241,6 +291,7 @@ public final class StatefulSetController extends Controller {
                 }
             }
         }
+        return blocked;
     }
 
     /** Creates the ordinal's claims that do not exist yet; they outlive the pod. */

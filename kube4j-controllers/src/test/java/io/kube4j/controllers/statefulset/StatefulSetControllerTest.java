@@ -245,6 +245,43 @@ class StatefulSetControllerTest {
     }
 
     @Test
+    void adoptsMatchingOrphansByNameAndReleasesRelabelledPods() {
+        // an orphan named like ordinal 0 with the set's labels, and one with the labels but not a member's name
+        for (String name : List.of("adopt-0", "adopt-x")) {
+            cluster.client.pods().resource(new PodBuilder().withNewMetadata().withName(name).addToLabels("app", "adopt")
+                    .endMetadata().withNewSpec().withNodeName("n1").addNewContainer().withName("c").withImage("kubia:1")
+                    .endContainer().endSpec().build()).create();
+        }
+        String orphanUid = cluster.client.pods().withName("adopt-0").get().getMetadata().getUid();
+        StatefulSet set = create("adopt", 1, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Pod p = cluster.client.pods().withName("adopt-0").get();
+            return p.getMetadata().getOwnerReferences() != null && !p.getMetadata().getOwnerReferences().isEmpty();
+        });
+        Pod adopted = cluster.client.pods().withName("adopt-0").get();
+        assertThat(adopted.getMetadata().getUid()).isEqualTo(orphanUid);
+        assertThat(adopted.getMetadata().getOwnerReferences()).singleElement().satisfies(r -> {
+            assertThat(r.getKind()).isEqualTo("StatefulSet");
+            assertThat(r.getUid()).isEqualTo(set.getMetadata().getUid());
+            assertThat(r.getController()).isTrue();
+        });
+        assertThat(cluster.client.pods().withName("adopt-x").get().getMetadata().getOwnerReferences()).isNullOrEmpty();
+        // relabelled out: released, and a new adopt-0 cannot be made while the old one holds the name
+        cluster.client.pods().withName("adopt-0").edit(p -> new PodBuilder(p).editMetadata()
+                .addToLabels("app", "gone").endMetadata().build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.client.pods().withName("adopt-0").get()
+                .getMetadata().getOwnerReferences() == null || cluster.client.pods().withName("adopt-0").get()
+                .getMetadata().getOwnerReferences().isEmpty());
+        cluster.client.pods().withName("adopt-0").withGracePeriod(0).delete();
+        cluster.client.pods().withName("adopt-x").withGracePeriod(0).delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Pod p = cluster.client.pods().withName("adopt-0").get();
+            return p != null && !p.getMetadata().getUid().equals(orphanUid)
+                    && "StatefulSet".equals(p.getMetadata().getOwnerReferences().get(0).getKind());
+        });
+    }
+
+    @Test
     void oldRevisionsGoBeyondTheHistoryLimit() {
         create("hist", 0, false, b -> b.editSpec().withRevisionHistoryLimit(1).endSpec());
         for (String image : List.of("a:1", "a:2", "a:3")) {

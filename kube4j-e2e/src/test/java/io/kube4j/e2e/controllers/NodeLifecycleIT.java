@@ -1,21 +1,17 @@
 package io.kube4j.e2e.controllers;
 
-import io.kube4j.e2e.Kube4jServer;
 import io.kube4j.e2e.Kubectl;
-import io.kube4j.e2e.KubectlResult;
 import io.kube4j.e2e.node.NodePods;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.kube4j.e2e.KubectlResultAssert.assertThat;
+import static io.kube4j.e2e.controllers.SimulatedCluster.jsonPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -26,47 +22,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NodeLifecycleIT {
     static final String NODE = "agent-sim-0";
-    static Kube4jServer server;
+    static SimulatedCluster cluster;
     static Kubectl kubectl;
-    static Process agent;
-    static Path agentLog;
 
     @BeforeAll
     static void start() throws Exception {
-        server = Kube4jServer.startFresh("node-lifecycle", false, "--simulated-nodes", "2",
-                "--node-monitor-grace-period", "5s", "--node-monitor-period", "1s", "--simulated-node-heartbeat", "1s");
-        kubectl = Kubectl.forServer(server);
-        agentLog = server.dataDir().resolveSibling("agent.log");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        agent = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar().toString(), "agent", "--simulated", "--count", "1",
-                "--node-name-prefix", "agent-sim-", "--simulated-node-heartbeat", "1s","--server", "https://127.0.0.1:" + server.port(),
-                "--token-file", server.dataDir().resolve("node-token").toString(),
-                "--data-dir", server.dataDir().resolveSibling("agent").toString())
-                .redirectErrorStream(true).redirectOutput(agentLog.toFile()).start();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!Files.readString(agentLog).contains("joined")) {
-            assertThat(agent.isAlive()).as("agent exited:\n%s", Files.readString(agentLog)).isTrue();
-            assertThat(Instant.now()).as("agent did not join:\n%s", Files.readString(agentLog)).isBefore(deadline);
-            NodePods.sleep(200);
-        }
+        cluster = SimulatedCluster.start("node-lifecycle", 2, "agent-sim-");
+        kubectl = cluster.kubectl;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (agent != null && agent.isAlive()) {
-            ProcessHandle.of(agent.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            agent.waitFor(10, TimeUnit.SECONDS);
+        if (cluster != null) {
+            cluster.close();
         }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private static Path jar() {
-        String configured = System.getProperty("kube4j.jar");
-        return (configured != null && !configured.isBlank() ? Path.of(configured)
-                : Path.of("..", "kube4j-cli", "target", "kube4j-all.jar")).toAbsolutePath().normalize();
     }
 
     private static String pod(String name, String node, String tolerations) {
@@ -83,11 +52,6 @@ class NodeLifecycleIT {
                     image: kube4j.local/kubia:1
                 %s
                 """.formatted(name, node, tolerations);
-    }
-
-    private static String jsonPath(Kubectl k, String resource, String expr) {
-        KubectlResult r = k.run("get", resource, "-o", "jsonpath=" + expr);
-        return r.succeeded() ? r.out().strip() : "";
     }
 
     @Test
@@ -110,8 +74,7 @@ class NodeLifecycleIT {
                 + ".tolerationSeconds}")).isEqualTo("300");
 
         Instant killed = Instant.now();
-        ProcessHandle.of(agent.pid()).ifPresent(ProcessHandle::destroyForcibly);
-        assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        cluster.killAgent();
 
         NodePods.await(NODE + " NotReady", Duration.ofSeconds(30),
                 () -> kubectl.run("get", "nodes").lines().stream().anyMatch(l -> l.matches(NODE + "\\s+NotReady\\s+.*")),
