@@ -436,12 +436,6 @@ public final class Kube4jServer implements AutoCloseable {
 
     private static List<String> jvmArgs() {
         List<String> args = new ArrayList<>();
-        // identity (issue 6): `mvn verify -Dkube4j.admission.serviceAccount=false` runs the servers without the
-        // ServiceAccount admission (no kube-api-access volume in pods)
-        String saAdmission = System.getProperty("kube4j.admission.serviceAccount");
-        if (saAdmission != null) {
-            args.add("-Dkube4j.admission.serviceAccount=" + saAdmission);
-        }
         String configured = System.getProperty("kube4j.server.jvmArgs");
         if (configured != null && !configured.isBlank()) {
             args.addAll(Arrays.asList(configured.trim().split("\\s+")));
