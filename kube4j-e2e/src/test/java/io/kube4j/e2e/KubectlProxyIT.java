@@ -30,7 +30,9 @@ class KubectlProxyIT {
         assertThat(ns.kubectl().runWithStdin(NodePods.kubia("proxied"), "apply", "-f", "-")).succeeds();
         try (Kubectl.Background proxy = ns.kubectl().start("proxy", "--port=0")) {
             int port = awaitPort(proxy);
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    // HTTP/1.1 only: an h2c upgrade offer would make kubectl proxy treat the GET as an upgrade
+                    .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
             ObjectMapper json = new ObjectMapper();
 
             HttpResponse<String> pods = get(http, port, "/api/v1/namespaces/" + ns.name() + "/pods");

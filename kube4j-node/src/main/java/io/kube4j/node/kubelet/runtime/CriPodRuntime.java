@@ -329,9 +329,10 @@ public final class CriPodRuntime implements PodRuntime {
             PullImageRequest.Builder request = PullImageRequest.newBuilder()
                     .setImage(ImageSpec.newBuilder().setImage(image)).setSandboxConfig(sandboxConfig(pod, 0));
             if (credentials != null) {
+                // no server address: the keyring matched the host already, and containerd parses that field as a
+                // URL, which a bare host:port key is not
                 request.setAuth(io.kube4j.cri.api.AuthConfig.newBuilder().setUsername(credentials.username())
-                        .setPassword(credentials.password()).setAuth(credentials.auth())
-                        .setServerAddress(credentials.serverAddress()));
+                        .setPassword(credentials.password()).setAuth(credentials.auth()));
             }
             return images.pullImage(request.build()).getImageRef();
         } catch (CriException e) {
