@@ -75,19 +75,8 @@ class ImagePullSecretsIT {
     }
 
     private static String pod(String name, String image, String pullSecret) {
-        return """
-                apiVersion: v1
-                kind: Pod
-                metadata:
-                  name: %s
-                spec:
-                  nodeName: %s
-                  terminationGracePeriodSeconds: 2
-                %s  containers:
-                  - name: main
-                    image: %s
-                    imagePullPolicy: Always
-                """.formatted(name, NodePods.NODE,
-                pullSecret == null ? "" : "  imagePullSecrets:\n  - name: " + pullSecret + "\n", image);
+        String extra = "  terminationGracePeriodSeconds: 2"
+                + (pullSecret == null ? "" : "\n  imagePullSecrets:\n  - name: " + pullSecret);
+        return NodePods.pod(name, extra, "  - name: main\n    image: " + image + "\n    imagePullPolicy: Always");
     }
 }
