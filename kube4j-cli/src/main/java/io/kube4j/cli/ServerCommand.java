@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -42,6 +44,17 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--service-cidr", description = "Service IP range (default: ${DEFAULT-VALUE}).",
             defaultValue = ApiServerOptions.DEFAULT_SERVICE_CIDR)
     String serviceCidr;
+
+    // admission (issue 6): upstream's kube-apiserver flags
+    @Option(names = "--enable-admission-plugins", split = ",", paramLabel = "strings",
+            description = "Admission plugins to enable in addition to the default ones (NamespaceLifecycle, "
+                    + "ServiceAccount, DefaultIngressClass, DefaultStorageClass). Comma-delimited list.")
+    List<String> enableAdmissionPlugins = new ArrayList<>();
+
+    @Option(names = "--disable-admission-plugins", split = ",", paramLabel = "strings",
+            description = "Admission plugins to disable although they are in the default list. Comma-delimited list"
+                    + " of: NamespaceLifecycle, ServiceAccount, DefaultIngressClass, DefaultStorageClass.")
+    List<String> disableAdmissionPlugins = new ArrayList<>();
 
     @Option(names = "--disable-node", description = "Run no node in this process.")
     boolean disableNode;
@@ -119,7 +132,15 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(dataDir);
-        ApiServerOptions options = new ApiServerOptions(dataDir, bindAddress, port, storage, tokenAuthFile, serviceCidr, null);
+        java.util.Set<String> admissionPlugins;
+        try {
+            admissionPlugins = io.kube4j.apiserver.resources.admission.AdmissionPlugins.resolve(
+                    enableAdmissionPlugins, disableAdmissionPlugins);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        ApiServerOptions options = new ApiServerOptions(dataDir, bindAddress, port, storage, tokenAuthFile, serviceCidr,
+                null, admissionPlugins);
         ApiServer server = new ApiServer(options).start();
         String host = bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
         String url = "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();

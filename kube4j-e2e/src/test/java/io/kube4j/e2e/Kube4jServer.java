@@ -128,11 +128,6 @@ public final class Kube4jServer implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(javaBinary);
         command.addAll(jvmArgs());
-        if (extraArgs.contains("--disable-controllers") && System.getProperty("kube4j.admission.serviceAccount") == null) {
-            // no service-account controller, so no "default" accounts: run without the ServiceAccount admission,
-            // as an API server without a controller manager must (upstream: --disable-admission-plugins)
-            command.add("-Dkube4j.admission.serviceAccount=false");
-        }
         command.addAll(List.of("-jar", jar.toString(), "server",
                 "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--storage", "embedded"));
         if (withNode) {
@@ -141,6 +136,11 @@ public final class Kube4jServer implements AutoCloseable {
             command.add("--disable-node");
         }
         command.addAll(extraArgs);
+        if (extraArgs.contains("--disable-controllers") && extraArgs.stream().noneMatch(a -> a.startsWith("--disable-admission-plugins"))) {
+            // no service-account controller, so no "default" accounts: run without the ServiceAccount admission,
+            // as an API server without a controller manager must
+            command.add("--disable-admission-plugins=ServiceAccount");
+        }
         Files.writeString(log, "=== " + Instant.now() + " " + String.join(" ", command) + System.lineSeparator(),
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -446,12 +446,6 @@ public final class Kube4jServer implements AutoCloseable {
 
     private static List<String> jvmArgs() {
         List<String> args = new ArrayList<>();
-        // identity (issue 6): `mvn verify -Dkube4j.admission.serviceAccount=false` runs the servers without the
-        // ServiceAccount admission (no kube-api-access volume in pods)
-        String saAdmission = System.getProperty("kube4j.admission.serviceAccount");
-        if (saAdmission != null) {
-            args.add("-Dkube4j.admission.serviceAccount=" + saAdmission);
-        }
         String configured = System.getProperty("kube4j.server.jvmArgs");
         if (configured != null && !configured.isBlank()) {
             args.addAll(Arrays.asList(configured.trim().split("\\s+")));

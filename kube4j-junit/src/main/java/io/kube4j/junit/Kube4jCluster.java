@@ -20,9 +20,14 @@ import java.util.stream.Stream;
 
 /**
  * A kube4j cluster in this JVM: an API server on a free loopback port, with admin clients for it.
- * Start with {@link #start}, stop with {@link #close}; thread-safe once started.
+ * Start with {@link #start}, stop with {@link #close}; thread-safe once started. It runs no controllers, so the
+ * ServiceAccount admission is off (no {@code default} account would ever appear for pods to run as).
  */
 public final class Kube4jCluster implements AutoCloseable {
+    private static final java.util.Set<String> NO_SERVICE_ACCOUNT =
+            io.kube4j.apiserver.resources.admission.AdmissionPlugins.without(
+                    io.kube4j.apiserver.resources.admission.AdmissionPlugins.SERVICE_ACCOUNT);
+
     private final ApiServer server;
     private final Path dataDir;
     private final List<KubernetesClient> clients = new ArrayList<>();
@@ -36,7 +41,8 @@ public final class Kube4jCluster implements AutoCloseable {
     public static Kube4jCluster start(String storage) {
         try {
             Path dir = Files.createTempDirectory("kube4j-test");
-            ApiServer server = new ApiServer(new ApiServerOptions(dir, "127.0.0.1", 0, storage, null, null, null)).start();
+            ApiServer server = new ApiServer(new ApiServerOptions(dir, "127.0.0.1", 0, storage, null, null, null,
+                    NO_SERVICE_ACCOUNT)).start();
             return new Kube4jCluster(server, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -16,7 +16,8 @@ public record InProcessApi(ApiServer server, KubernetesClient client) implements
     /** Starts a server keeping its files under {@code dir/server}; the client's default namespace is "default". */
     public static InProcessApi start(Path dir) throws Exception {
         ApiServer server = new ApiServer(new ApiServerOptions(dir.resolve("server"), "127.0.0.1", 0, "memory", null,
-                null, null)).start();
+                null, null,
+                io.kube4j.apiserver.resources.admission.AdmissionPlugins.without("ServiceAccount"))).start();
         Base64.Encoder b64 = Base64.getEncoder();
         var pki = server.pki();
         KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()

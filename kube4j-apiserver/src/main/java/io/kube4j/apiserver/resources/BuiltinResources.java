@@ -16,10 +16,7 @@ import io.kube4j.apiserver.resources.events.event.EventsV1Converter;
 import io.kube4j.apiserver.resources.authentication.selfsubjectreview.SelfSubjectReviewStrategy;
 import io.kube4j.apiserver.resources.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewStrategy;
 import io.kube4j.apiserver.registry.cache.CacheRouter;
-import io.kube4j.apiserver.resources.admission.DefaultIngressClass;
-import io.kube4j.apiserver.resources.admission.DefaultStorageClass;
-import io.kube4j.apiserver.resources.admission.NamespaceLifecycle;
-import io.kube4j.apiserver.resources.admission.ServiceAccountAdmission;
+import io.kube4j.apiserver.resources.admission.AdmissionPlugins;
 import io.kube4j.apiserver.authn.serviceaccount.ServiceAccountKey;
 import io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokens;
 import io.kube4j.apiserver.resources.core.namespace.NamespaceStrategy;
@@ -176,22 +173,21 @@ public final class BuiltinResources {
                 TABLES.getOrDefault(key, DefaultTableConvertor.INSTANCE), null, null);
     }
 
-    /** Creates a store for every definition and adds it to {@code registry}. */
+    /**
+     * Creates a store for every definition and adds it to {@code registry}, with an in-memory token signer.
+     *
+     * @param admissionPlugins the names of the admission plugins that run ({@link AdmissionPlugins})
+     */
     public static void register(Registry registry, Storage storage, CacheRouter router, Clock clock, Random random,
-                                String serviceCidr) {
+                                String serviceCidr, java.util.Set<String> admissionPlugins) {
         register(registry, storage, router, clock, random, serviceCidr, new ServiceAccountTokens(
-                ServiceAccountKey.generateInMemory(), ServiceAccountTokens.ISSUER));
+                ServiceAccountKey.generateInMemory(), ServiceAccountTokens.ISSUER), admissionPlugins);
     }
 
     /** As above, with the signer of service-account tokens (the TokenRequest subresource). */
     public static void register(Registry registry, Storage storage, CacheRouter router, Clock clock, Random random,
-                                String serviceCidr, ServiceAccountTokens tokens) {
-        List<AdmissionPlugin> admission = new ArrayList<>(List.of(new NamespaceLifecycle(registry),
-                new DefaultIngressClass(registry), new DefaultStorageClass(registry)));
-        // identity (issue 6): the ServiceAccount admission, switchable until the kubelet mounts projected volumes
-        if (ServiceAccountAdmission.enabled()) {
-            admission.add(new ServiceAccountAdmission(registry, new Random()));
-        }
+                                String serviceCidr, ServiceAccountTokens tokens, java.util.Set<String> admissionPlugins) {
+        List<AdmissionPlugin> admission = AdmissionPlugins.chain(admissionPlugins, registry);
         for (Definition d : definitions(CoreStrategies.all(registry, serviceCidr, clock, tokens))) {
             registry.add(new Store(d.info(), d.strategy(), storage, router, clock, admission, random, d.storageInfo(),
                     d.converter()), d.table());

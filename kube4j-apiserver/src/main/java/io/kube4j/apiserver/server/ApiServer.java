@@ -167,7 +167,7 @@ public final class ApiServer implements AutoCloseable {
                 io.kube4j.apiserver.authn.serviceaccount.ServiceAccountKey.loadOrCreate(options.dataDir().resolve("tls")),
                 io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokens.ISSUER);
         BuiltinResources.register(registry, storage, router, options.clock(), new Random(), options.serviceCidr(),
-                serviceAccountTokens);
+                serviceAccountTokens, options.admissionPlugins());
         router.start();
         compactor = new io.kube4j.apiserver.registry.Compactor(storage, Duration.ofMinutes(5));
         compactor.start();

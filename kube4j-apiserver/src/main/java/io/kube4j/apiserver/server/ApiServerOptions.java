@@ -1,8 +1,11 @@
 package io.kube4j.apiserver.server;
 
+import io.kube4j.apiserver.resources.admission.AdmissionPlugins;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Options of the API server, immutable, with defaults and validation.
@@ -14,9 +17,11 @@ import java.util.Objects;
  * @param tokenAuthFile  a static token file, or null
  * @param serviceCidr    the service IP range; its first address is the {@code kubernetes} service
  * @param clock          the clock every timestamp comes from
+ * @param admissionPlugins the admission plugins that run (resolved from {@code --enable-admission-plugins} and
+ *                       {@code --disable-admission-plugins}); null means upstream's default: all of them
  */
 public record ApiServerOptions(Path dataDir, String bindAddress, int port, String storage, Path tokenAuthFile,
-                               String serviceCidr, Clock clock) {
+                               String serviceCidr, Clock clock, Set<String> admissionPlugins) {
     public static final String DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
 
     public ApiServerOptions {
@@ -39,25 +44,41 @@ public record ApiServerOptions(Path dataDir, String bindAddress, int port, Strin
         if (clock == null) {
             clock = Clock.systemUTC();
         }
+        admissionPlugins = admissionPlugins == null ? AdmissionPlugins.DEFAULT_ENABLED : Set.copyOf(admissionPlugins);
+        for (String name : admissionPlugins) {
+            if (!AdmissionPlugins.ALL.contains(name)) {
+                throw new IllegalArgumentException("admission plugin \"" + name + "\" is unknown");
+            }
+        }
+    }
+
+    /** Options with every admission plugin on. */
+    public ApiServerOptions(Path dataDir, String bindAddress, int port, String storage, Path tokenAuthFile,
+                            String serviceCidr, Clock clock) {
+        this(dataDir, bindAddress, port, storage, tokenAuthFile, serviceCidr, clock, null);
     }
 
     public static ApiServerOptions defaults(Path dataDir) {
-        return new ApiServerOptions(dataDir, "0.0.0.0", 6443, "embedded", null, DEFAULT_SERVICE_CIDR, null);
+        return new ApiServerOptions(dataDir, "0.0.0.0", 6443, "embedded", null, DEFAULT_SERVICE_CIDR, null, null);
     }
 
     public ApiServerOptions withPort(int p) {
-        return new ApiServerOptions(dataDir, bindAddress, p, storage, tokenAuthFile, serviceCidr, clock);
+        return new ApiServerOptions(dataDir, bindAddress, p, storage, tokenAuthFile, serviceCidr, clock, admissionPlugins);
     }
 
     public ApiServerOptions withStorage(String s) {
-        return new ApiServerOptions(dataDir, bindAddress, port, s, tokenAuthFile, serviceCidr, clock);
+        return new ApiServerOptions(dataDir, bindAddress, port, s, tokenAuthFile, serviceCidr, clock, admissionPlugins);
     }
 
     public ApiServerOptions withBindAddress(String a) {
-        return new ApiServerOptions(dataDir, a, port, storage, tokenAuthFile, serviceCidr, clock);
+        return new ApiServerOptions(dataDir, a, port, storage, tokenAuthFile, serviceCidr, clock, admissionPlugins);
     }
 
     public ApiServerOptions withTokenAuthFile(Path f) {
-        return new ApiServerOptions(dataDir, bindAddress, port, storage, f, serviceCidr, clock);
+        return new ApiServerOptions(dataDir, bindAddress, port, storage, f, serviceCidr, clock, admissionPlugins);
+    }
+
+    public ApiServerOptions withAdmissionPlugins(Set<String> plugins) {
+        return new ApiServerOptions(dataDir, bindAddress, port, storage, tokenAuthFile, serviceCidr, clock, plugins);
     }
 }

@@ -77,7 +77,8 @@ class OpenApiTest {
         MemoryStorage storage = new MemoryStorage();
         CacheRouter router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
         registry = new Registry();
-        BuiltinResources.register(registry, storage, router, Clock.systemUTC(), new Random(1), "10.43.0.0/16");
+        BuiltinResources.register(registry, storage, router, Clock.systemUTC(), new Random(1), "10.43.0.0/16",
+                io.kube4j.apiserver.resources.admission.AdmissionPlugins.without("ServiceAccount"));
         openApi = new OpenApi(registry);
     }
 

@@ -15,7 +15,8 @@ final class InProcessServer implements AutoCloseable {
 
     InProcessServer(String storage) throws Exception {
         dataDir = Files.createTempDirectory("kube4j-it");
-        server = new ApiServer(new ApiServerOptions(dataDir, "127.0.0.1", 0, storage, null, null, null)).start();
+        server = new ApiServer(new ApiServerOptions(dataDir, "127.0.0.1", 0, storage, null, null, null,
+                io.kube4j.apiserver.resources.admission.AdmissionPlugins.without("ServiceAccount"))).start();
     }
 
     String url() {

@@ -47,7 +47,8 @@ class NodeLifecycleControllerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new ApiServer(new ApiServerOptions(dir.resolve("server"), "127.0.0.1", 0, "memory", null, null, null))
+        server = new ApiServer(new ApiServerOptions(dir.resolve("server"), "127.0.0.1", 0, "memory", null, null, null,
+                io.kube4j.apiserver.resources.admission.AdmissionPlugins.without("ServiceAccount")))
                 .start();
         Base64.Encoder b64 = Base64.getEncoder();
         var pki = server.pki();

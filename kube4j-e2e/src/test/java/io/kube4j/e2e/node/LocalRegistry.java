@@ -14,22 +14,38 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A container registry on loopback for image tests: Debian's {@code docker-registry} with its own config (plain
- * HTTP on 127.0.0.1 and a free port, storage in a temp dir, no auth), started by a test and stopped by its PID.
- * Images go in with {@code skopeo copy}. Not thread-safe: one test owns it.
+ * HTTP on 127.0.0.1 and a free port, storage in a temp dir, no auth unless started with {@link #startWithAuth}),
+ * started by a test and stopped by its PID. Images go in with {@code skopeo copy}. Not thread-safe: one test owns it.
  */
 public final class LocalRegistry implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path dir;
 
-    private LocalRegistry(Process process, int port, Path dir) {
+    /** {@code user:password} for skopeo's pushes, or null without auth. */
+    private final String credentials;
+
+    private LocalRegistry(Process process, int port, Path dir, String credentials) {
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.credentials = credentials;
     }
 
     /** Starts a registry with its config and storage under {@code dir}; returns once it accepts connections. */
     public static LocalRegistry start(Path dir) throws IOException {
+        return start(dir, null, null);
+    }
+
+    /**
+     * As {@link #start}, but every request needs HTTP basic auth as {@code user}/{@code password}: an htpasswd
+     * file with one bcrypt entry (the only kind docker-registry reads).
+     */
+    public static LocalRegistry startWithAuth(Path dir, String user, String password) throws IOException {
+        return start(dir, user, password);
+    }
+
+    private static LocalRegistry start(Path dir, String user, String password) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -47,9 +63,23 @@ public final class LocalRegistry implements AutoCloseable {
                   addr: 127.0.0.1:%d
                   secret: kube4j-e2e-only
                 """.formatted(dir.resolve("storage"), port));
+        if (user != null) {
+            byte[] salt = new byte[16];
+            new java.security.SecureRandom().nextBytes(salt);
+            String hash = org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2a",
+                    password.toCharArray(), salt, 10);
+            Path htpasswd = dir.resolve("htpasswd");
+            Files.writeString(htpasswd, user + ":" + hash + "\n");
+            Files.writeString(config, """
+                    auth:
+                      htpasswd:
+                        realm: kube4j-e2e
+                        path: %s
+                    """.formatted(htpasswd), java.nio.file.StandardOpenOption.APPEND);
+        }
         Process p = new ProcessBuilder("docker-registry", "serve", config.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("registry.log").toFile()).start();
-        LocalRegistry registry = new LocalRegistry(p, port, dir);
+        LocalRegistry registry = new LocalRegistry(p, port, dir, user == null ? null : user + ":" + password);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
         while (Instant.now().isBefore(deadline)) {
             if (!p.isAlive()) {
@@ -73,8 +103,13 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** Pushes the image tagged {@code tag} in an OCI archive as {@code host()/repository}. */
     public void push(Path ociArchive, String tag, String repository) throws IOException, InterruptedException {
-        Skopeo.run(dir, "copy", "--dest-tls-verify=false", "oci-archive:" + ociArchive + ":" + tag,
-                "docker://" + host() + "/" + repository);
+        List<String> args = new java.util.ArrayList<>(List.of("copy", "--dest-tls-verify=false"));
+        if (credentials != null) {
+            args.add("--dest-creds=" + credentials);
+        }
+        args.add("oci-archive:" + ociArchive + ":" + tag);
+        args.add("docker://" + host() + "/" + repository);
+        Skopeo.run(dir, args.toArray(String[]::new));
     }
 
     /** Stops the registry by its PID. */

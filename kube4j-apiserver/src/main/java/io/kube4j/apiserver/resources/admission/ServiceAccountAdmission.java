@@ -20,15 +20,10 @@ import java.util.Random;
  * {@code kube-root-ca.crt} ConfigMap and the namespace. A pod without {@code imagePullSecrets} gets the account's.
  * Mirror pods are left alone. Called by every Store on writes; thread-safe (the random source is synchronized).
  *
- * <p>Switch: system property {@value #PROPERTY} ({@code true} by default, see {@link #DEFAULT_ENABLED}); read once
- * when the API server registers its stores. Off, pods get neither the check nor the volume.
+ * <p>On by default; {@code kube4j server --disable-admission-plugins=ServiceAccount} turns it off (see
+ * {@link AdmissionPlugins}). Off, pods get neither the check nor the volume.
  */
 public final class ServiceAccountAdmission implements AdmissionPlugin {
-    /** System property that turns the plugin off ({@code -Dkube4j.admission.serviceAccount=false}). */
-    public static final String PROPERTY = "kube4j.admission.serviceAccount";
-    /** On unless the property says otherwise. */
-    public static final boolean DEFAULT_ENABLED = true;
-
     public static final String MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
     static final String VOLUME_PREFIX = "kube-api-access-";
     static final String ROOT_CA_CONFIG_MAP = "kube-root-ca.crt";
@@ -46,11 +41,6 @@ public final class ServiceAccountAdmission implements AdmissionPlugin {
     public ServiceAccountAdmission(Registry registry, Random random) {
         this.registry = registry;
         this.random = random;
-    }
-
-    /** Whether the API server should install this plugin. */
-    public static boolean enabled() {
-        return Boolean.parseBoolean(System.getProperty(PROPERTY, Boolean.toString(DEFAULT_ENABLED)));
     }
 
     @Override

@@ -26,7 +26,8 @@ class DefaultStorageClassTest {
         MemoryStorage storage = new MemoryStorage();
         router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
         registry = new Registry();
-        BuiltinResources.register(registry, storage, router, Clock.systemUTC(), new Random(1), "10.43.0.0/16");
+        BuiltinResources.register(registry, storage, router, Clock.systemUTC(), new Random(1), "10.43.0.0/16",
+                io.kube4j.apiserver.resources.admission.AdmissionPlugins.without("ServiceAccount"));
         router.start();
         create("", "namespaces", null, "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"default\"}}");
     }

@@ -92,7 +92,8 @@ class ServiceAccountAdmissionTest {
         var storage = new MemoryStorage();
         var router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
         Registry registry = new Registry();
-        BuiltinResources.register(registry, storage, router, Clock.systemUTC(), new Random(1), "10.43.0.0/16");
+        BuiltinResources.register(registry, storage, router, Clock.systemUTC(), new Random(1), "10.43.0.0/16",
+                io.kube4j.apiserver.resources.admission.AdmissionPlugins.without("ServiceAccount"));
         router.start();
         registry.store("", "namespaces").create(null, pod("metadata: {name: default}"), WriteOptions.defaults());
         var plugin = new ServiceAccountAdmission(registry, new Random(7));

@@ -273,7 +273,7 @@ public final class PodSyncer {
         events.normal(pod, path, "Pulling", "Pulling image \"" + image + "\"");
         long started = System.nanoTime();
         try {
-            runtime.pullImage(image, pod);
+            pullWithPullSecrets(image, pod);
         } catch (StartException e) {
             backOff.next(key);
             lastPullFailure.put(key, clock.instant());
@@ -289,6 +289,61 @@ public final class PodSyncer {
     }
 
     private final Map<String, Instant> lastPullFailure = new ConcurrentHashMap<>();
+
+    /**
+     * Pulls anonymously when no image pull secret of the pod matches the image's registry, else tries each matching
+     * login, most specific first, as upstream does; the error of a failed pull names every attempt.
+     */
+    private void pullWithPullSecrets(String image, Pod pod) throws StartException {
+        List<io.kube4j.node.kubelet.credentials.DockerKeyring.Credentials> logins =
+                io.kube4j.node.kubelet.credentials.DockerKeyring.of(pullSecrets(pod)).lookup(image);
+        if (logins.isEmpty()) {
+            runtime.pullImage(image, pod, null);
+            return;
+        }
+        List<String> errors = new java.util.ArrayList<>();
+        for (var login : logins) {
+            try {
+                runtime.pullImage(image, pod, login);
+                return;
+            } catch (StartException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        throw new StartException("ErrImagePull", errors.size() == 1 ? errors.getFirst()
+                : "[" + String.join(", ", errors) + "]");
+    }
+
+    /** The pod's image pull secrets that exist; a warning event names the ones that could not be read. */
+    private List<io.fabric8.kubernetes.api.model.Secret> pullSecrets(Pod pod) {
+        var refs = pod.getSpec().getImagePullSecrets();
+        if (refs == null || refs.isEmpty()) {
+            return List.of();
+        }
+        List<io.fabric8.kubernetes.api.model.Secret> found = new java.util.ArrayList<>();
+        List<String> missing = new java.util.ArrayList<>();
+        for (var ref : refs) {
+            if (ref.getName() == null || ref.getName().isEmpty()) {
+                continue;
+            }
+            io.fabric8.kubernetes.api.model.Secret s;
+            try {
+                s = envSources.secret().apply(pod.getMetadata().getNamespace(), ref.getName());
+            } catch (RuntimeException e) {
+                s = null;
+            }
+            if (s == null) {
+                missing.add(ref.getName());
+            } else {
+                found.add(s);
+            }
+        }
+        if (!missing.isEmpty()) {
+            events.warning(pod, "", "FailedToRetrieveImagePullSecret", "Unable to retrieve some image pull secrets ("
+                    + String.join(", ", missing) + "); attempting to pull the image may not succeed.");
+        }
+        return found;
+    }
 
     /**
      * A duration truncated to milliseconds as Go prints it ({@code 0s}, {@code 312ms}, {@code 1.21s},

@@ -322,10 +322,19 @@ public final class CriPodRuntime implements PodRuntime {
     }
 
     @Override
-    public String pullImage(String image, Pod pod) throws StartException {
+    public String pullImage(String image, Pod pod,
+                            io.kube4j.node.kubelet.credentials.DockerKeyring.Credentials credentials)
+            throws StartException {
         try {
-            return images.pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image))
-                    .setSandboxConfig(sandboxConfig(pod, 0)).build()).getImageRef();
+            PullImageRequest.Builder request = PullImageRequest.newBuilder()
+                    .setImage(ImageSpec.newBuilder().setImage(image)).setSandboxConfig(sandboxConfig(pod, 0));
+            if (credentials != null) {
+                // no server address: the keyring matched the host already, and containerd parses that field as a
+                // URL, which a bare host:port key is not
+                request.setAuth(io.kube4j.cri.api.AuthConfig.newBuilder().setUsername(credentials.username())
+                        .setPassword(credentials.password()).setAuth(credentials.auth()));
+            }
+            return images.pullImage(request.build()).getImageRef();
         } catch (CriException e) {
             throw new StartException("ErrImagePull", e.getMessage());
         }

@@ -36,8 +36,12 @@ public interface PodRuntime {
         return 0;
     }
 
-    /** Pulls an image; returns its reference. Throws with the runtime's message when the pull fails. */
-    String pullImage(String image, Pod pod) throws StartException;
+    /**
+     * Pulls an image, with the registry login when {@code credentials} is not null; returns its reference. Throws
+     * with the runtime's message when the pull fails.
+     */
+    String pullImage(String image, Pod pod, io.kube4j.node.kubelet.credentials.DockerKeyring.Credentials credentials)
+            throws StartException;
 
     /**
      * Creates and starts one instance of a container, from an image already present.

@@ -40,7 +40,8 @@ class TokenRequestsTest {
         var storage = new MemoryStorage();
         router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
         registry = new Registry();
-        BuiltinResources.register(registry, storage, router, clock, new Random(1), "10.43.0.0/16", signer);
+        BuiltinResources.register(registry, storage, router, clock, new Random(1), "10.43.0.0/16", signer,
+                io.kube4j.apiserver.resources.admission.AdmissionPlugins.without("ServiceAccount"));
         router.start();
         registry.store("", "namespaces").create(null, yaml("metadata: {name: default}"), WriteOptions.defaults());
         ObjectNode sa = registry.store("", "serviceaccounts").create("default", yaml("metadata: {name: default}"),
