@@ -18,6 +18,8 @@ import io.kube4j.controllers.nodeipam.NodeIpamController;
 import io.kube4j.controllers.nodelifecycle.NodeLifecycleController;
 import io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions;
 import io.kube4j.controllers.persistentvolume.PersistentVolumeController;
+import io.kube4j.controllers.pvcprotection.PvcProtectionController;
+import io.kube4j.controllers.pvprotection.PvProtectionController;
 import io.kube4j.controllers.podgc.PodGcController;
 import io.kube4j.controllers.podgc.PodGcOptions;
 import io.kube4j.controllers.replicaset.ReplicaSetController;
@@ -60,9 +62,11 @@ final class Controllers {
                 EndpointSliceController::new,
                 EndpointSliceMirroringController::new,
                 ctx -> new ServiceLbController(ctx, lbPool),
-                // storage (issue 6): PV binder, local-path provisioner
+                // storage (issue 6): PV binder, local-path provisioner, pvc/pv protection
                 PersistentVolumeController::new,
                 ctx -> new LocalPathProvisioner(ctx, localPathDir),
+                PvcProtectionController::new,
+                PvProtectionController::new,
                 // StatefulSets (issue 6)
                 StatefulSetController::new);
         // identity (issue 6): kube-root-ca.crt in every namespace, from the CA the client trusts

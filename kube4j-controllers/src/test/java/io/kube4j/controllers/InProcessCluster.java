@@ -4,6 +4,7 @@ import io.kube4j.client.testing.FakeClock;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kube4j.apiserver.resources.admission.AdmissionPlugins;
 import io.kube4j.apiserver.server.ApiServer;
 import io.kube4j.apiserver.server.ApiServerOptions;
 
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -25,10 +27,19 @@ public final class InProcessCluster implements AutoCloseable {
     public final FakeClock clock = new FakeClock(Instant.now());
     public final ControllerManager manager;
 
+    /**
+     * Without the ServiceAccount admission (no accounts controller) and without StorageObjectInUseProtection (no
+     * protection controllers to lift its finalizers).
+     */
     public InProcessCluster(Path dir, List<Function<ControllerContext, Controller>> controllers) throws Exception {
+        this(dir, controllers, AdmissionPlugins.without(AdmissionPlugins.SERVICE_ACCOUNT,
+                AdmissionPlugins.STORAGE_OBJECT_IN_USE_PROTECTION));
+    }
+
+    public InProcessCluster(Path dir, List<Function<ControllerContext, Controller>> controllers,
+                            Set<String> admissionPlugins) throws Exception {
         server = new ApiServer(new ApiServerOptions(dir.resolve("server"), "127.0.0.1", 0, "memory", null, null, null,
-                io.kube4j.apiserver.resources.admission.AdmissionPlugins.without("ServiceAccount")))
-                .start();
+                admissionPlugins)).start();
         Base64.Encoder b64 = Base64.getEncoder();
         var pki = server.pki();
         client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()

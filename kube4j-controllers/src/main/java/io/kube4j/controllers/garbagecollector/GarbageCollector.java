@@ -9,14 +9,13 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerRefManager;
+import io.kube4j.controllers.GuardedPatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +44,7 @@ public final class GarbageCollector extends Controller {
     static final String ORPHAN = "orphan";
     static final String FOREGROUND = "foregroundDeletion";
     private static final String BY_UID = "uid";
-    private static final int GUARDED_ATTEMPTS = 5;
+    private static final int GUARDED_ATTEMPTS = GuardedPatch.ATTEMPTS;
     private static final String BY_OWNER = "owner";
     /** Upstream's ignored resources: events would only churn the graph. */
     private static final Set<String> IGNORED = Set.of("/events", "events.k8s.io/events");
@@ -260,9 +259,9 @@ public final class GarbageCollector extends Controller {
         if (!waiting.isEmpty() && !dependents(meta.getUid()).isEmpty()) {
             // it blocks an owner deleted in foreground and has dependents of its own: they go first
             policy = DeletionPropagation.FOREGROUND;
-        } else if (hasFinalizer(meta, ORPHAN)) {
+        } else if (GuardedPatch.hasFinalizer(meta, ORPHAN)) {
             policy = DeletionPropagation.ORPHAN;
-        } else if (hasFinalizer(meta, FOREGROUND)) {
+        } else if (GuardedPatch.hasFinalizer(meta, FOREGROUND)) {
             policy = DeletionPropagation.FOREGROUND;
         } else {
             policy = DeletionPropagation.BACKGROUND;
@@ -296,7 +295,8 @@ public final class GarbageCollector extends Controller {
         if (owner == null || !Objects.equals(owner.getMetadata().getUid(), ref.getUid())) {
             return OwnerState.ABSENT;
         }
-        return owner.getMetadata().getDeletionTimestamp() != null && hasFinalizer(owner.getMetadata(), FOREGROUND)
+        return owner.getMetadata().getDeletionTimestamp() != null
+                && GuardedPatch.hasFinalizer(owner.getMetadata(), FOREGROUND)
                 ? OwnerState.DELETING_DEPENDENTS : OwnerState.PRESENT;
     }
 
@@ -356,8 +356,8 @@ public final class GarbageCollector extends Controller {
                 return;
             }
             String op = kept.isEmpty() ? "{\"op\":\"remove\",\"path\":\"/metadata/ownerReferences\"}"
-                    : "{\"op\":\"replace\",\"path\":\"/metadata/ownerReferences\",\"value\":" + json(kept) + "}";
-            if (patchGuarded(r, live, op)) {
+                    : GuardedPatch.set("/metadata/ownerReferences", kept);
+            if (GuardedPatch.apply(r, live, op)) {
                 return;
             }
         }
@@ -366,40 +366,8 @@ public final class GarbageCollector extends Controller {
     }
 
     private void removeFinalizer(Monitor m, GenericKubernetesResource cached, String finalizer) {
-        Resource<GenericKubernetesResource> r = resource(m, cached.getMetadata().getNamespace(),
-                cached.getMetadata().getName());
-        for (int attempt = 0; attempt < GUARDED_ATTEMPTS; attempt++) {
-            GenericKubernetesResource live = r.get();
-            if (live == null || !Objects.equals(live.getMetadata().getUid(), cached.getMetadata().getUid())
-                    || !hasFinalizer(live.getMetadata(), finalizer)) {
-                return;
-            }
-            List<String> kept = new ArrayList<>(live.getMetadata().getFinalizers());
-            kept.remove(finalizer);
-            if (patchGuarded(r, live, "{\"op\":\"replace\",\"path\":\"/metadata/finalizers\",\"value\":"
-                    + json(kept) + "}")) {
-                return;
-            }
-        }
-        throw new IllegalStateException("finalizers of " + key(m, cached) + " kept changing");
-    }
-
-    /** Applies the operation if the object is still at the version read; false when it changed meanwhile. */
-    private boolean patchGuarded(Resource<GenericKubernetesResource> r, GenericKubernetesResource live, String op) {
-        String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
-                + live.getMetadata().getResourceVersion() + "\"}," + op + "]";
-        try {
-            r.patch(PatchContext.of(PatchType.JSON), patch);
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                return true;
-            }
-            if (e.getCode() == 409 || e.getCode() == 422) {
-                return false;
-            }
-            throw e;
-        }
+        GuardedPatch.removeFinalizer(resource(m, cached.getMetadata().getNamespace(), cached.getMetadata().getName()),
+                cached.getMetadata().getUid(), finalizer);
     }
 
     private Resource<GenericKubernetesResource> resource(Monitor m, String namespace, String name) {
@@ -407,24 +375,19 @@ public final class GarbageCollector extends Controller {
         return m.namespaced() ? op.inNamespace(namespace).withName(name) : op.withName(name);
     }
 
-    private String json(Object o) {
-        return ctx.client().getKubernetesSerialization().asJson(o);
-    }
 
     static List<OwnerReference> ownerRefs(ObjectMeta meta) {
         return meta == null || meta.getOwnerReferences() == null ? List.of() : meta.getOwnerReferences();
     }
 
-    static boolean hasFinalizer(ObjectMeta meta, String finalizer) {
-        return meta.getFinalizers() != null && meta.getFinalizers().contains(finalizer);
-    }
 
     /** The garbage collector's finalizer an object being deleted waits on: orphan first, as upstream. */
     static String finalizing(ObjectMeta meta) {
         if (meta.getDeletionTimestamp() == null) {
             return null;
         }
-        return hasFinalizer(meta, ORPHAN) ? ORPHAN : hasFinalizer(meta, FOREGROUND) ? FOREGROUND : null;
+        return GuardedPatch.hasFinalizer(meta, ORPHAN) ? ORPHAN
+                : GuardedPatch.hasFinalizer(meta, FOREGROUND) ? FOREGROUND : null;
     }
 
     @Override

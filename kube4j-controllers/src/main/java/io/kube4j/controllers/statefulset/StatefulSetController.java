@@ -273,11 +273,12 @@ public final class StatefulSetController extends Controller {
             String podName = p.getMetadata().getName();
             try {
                 int ordinal = StatefulPods.ordinal(set, podName);
-                if (ordinal < StatefulSetPlan.replicas(set) && StatefulSetPlan.isFailed(p)) {
+                boolean inRange = StatefulSetPlan.inRange(set, ordinal);
+                if (inRange && StatefulSetPlan.isFailed(p)) {
                     events.warning(set, null, "RecreatingFailedPod", "StatefulSet " + ns + "/" + setName
                             + " is recreating failed Pod " + podName);
                 }
-                if (ordinal >= StatefulSetPlan.replicas(set) && StatefulPods.deleteClaims(set, false)) {
+                if (!inRange && StatefulPods.deleteClaims(set, false)) {
                     claimsGoWith(set, p, ordinal);
                 }
                 ctx.client().pods().inNamespace(ns).withName(podName).delete();

@@ -16,7 +16,9 @@ import java.util.Map;
  * deleted so they come back under the same name, pods beyond the replica count deleted from the highest ordinal,
  * then outdated pods deleted from the highest ordinal down to the partition. OrderedReady does one step at a time and
  * only while every lower pod is running and ready (available, with minReadySeconds); Parallel creates and deletes
- * everything at once. A rolling update replaces one pod at a time in both. Stateless and thread-safe.
+ * everything at once. A rolling update replaces one pod at a time in both. With {@code spec.ordinals.start} the
+ * ordinals run from that start; pods outside the range are condemned, and the rolling update walks the range by
+ * index down to the partition, as upstream does. Stateless and thread-safe.
  */
 public final class StatefulSetPlan {
     /** Create the pod of {@code ordinal} from revision {@code revision}. */
@@ -36,12 +38,13 @@ public final class StatefulSetPlan {
     public static Steps next(StatefulSet set, Map<Integer, Pod> byOrdinal, String currentRevision,
                              String updateRevision, Instant now) {
         int replicas = replicas(set);
+        int start = startOrdinal(set);
         boolean monotonic = !"Parallel".equals(set.getSpec().getPodManagementPolicy());
         int minReady = minReadySeconds(set);
         List<Create> create = new ArrayList<>();
         List<Pod> delete = new ArrayList<>();
         Steps steps = new Steps(create, delete);
-        for (int i = 0; i < replicas; i++) {
+        for (int i = start; i < start + replicas; i++) {
             Pod p = byOrdinal.get(i);
             if (p == null) {
                 create.add(new Create(i, revisionForNewPod(set, i, currentRevision, updateRevision)));
@@ -68,7 +71,7 @@ public final class StatefulSetPlan {
                 return steps;
             }
         }
-        List<Pod> condemned = byOrdinal.entrySet().stream().filter(e -> e.getKey() >= replicas)
+        List<Pod> condemned = byOrdinal.entrySet().stream().filter(e -> !inRange(set, e.getKey()))
                 .sorted(Map.Entry.<Integer, Pod>comparingByKey(Comparator.reverseOrder()))
                 .map(Map.Entry::getValue).toList();
         for (Pod p : condemned) {
@@ -87,7 +90,7 @@ public final class StatefulSetPlan {
             return steps;
         }
         for (int i = replicas - 1; i >= partition(set); i--) {
-            Pod p = byOrdinal.get(i);
+            Pod p = byOrdinal.get(start + i);
             if (p == null) {
                 return steps;
             }
@@ -109,6 +112,18 @@ public final class StatefulSetPlan {
 
     public static int replicas(StatefulSet set) {
         return set.getSpec().getReplicas() == null ? 1 : set.getSpec().getReplicas();
+    }
+
+    /** {@code spec.ordinals.start}: the first ordinal (0 without it). */
+    public static int startOrdinal(StatefulSet set) {
+        return set.getSpec().getOrdinals() == null || set.getSpec().getOrdinals().getStart() == null ? 0
+                : set.getSpec().getOrdinals().getStart();
+    }
+
+    /** Whether a pod of {@code ordinal} belongs to the set's current range (else it is condemned). */
+    public static boolean inRange(StatefulSet set, int ordinal) {
+        int start = startOrdinal(set);
+        return ordinal >= start && ordinal < start + replicas(set);
     }
 
     public static int minReadySeconds(StatefulSet set) {

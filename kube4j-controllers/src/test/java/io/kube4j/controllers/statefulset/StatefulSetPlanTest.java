@@ -68,6 +68,24 @@ class StatefulSetPlanTest {
     }
 
     @Test
+    void ordinalsStartShiftsTheRangeAndCondemnsPodsBelowIt() {
+        StatefulSet set = set(2, "Parallel", "RollingUpdate", 0, 0);
+        set.getSpec().setOrdinals(new io.fabric8.kubernetes.api.model.apps.StatefulSetOrdinals(3));
+        Map<Integer, Pod> pods = new HashMap<>(Map.of(0, ready(0, "r1"), 1, ready(1, "r1")));
+        StatefulSetPlan.Steps s = StatefulSetPlan.next(set, pods, "r1", "r1", clock.instant());
+        assertThat(created(s)).containsExactly(3, 4);
+        assertThat(deleted(s)).containsExactly("web-1", "web-0");
+        assertThat(StatefulSetPlan.inRange(set, 4)).isTrue();
+        assertThat(StatefulSetPlan.inRange(set, 5)).isFalse();
+        // a rolling update walks the range from its top down to the partition (an index into the range)
+        set.getSpec().getUpdateStrategy().getRollingUpdate().setPartition(1);
+        Map<Integer, Pod> shifted = new HashMap<>(Map.of(3, ready(3, "r1"), 4, ready(4, "r1")));
+        assertThat(deleted(StatefulSetPlan.next(set, shifted, "r1", "r2", clock.instant()))).containsExactly("web-4");
+        shifted.put(4, ready(4, "r2"));
+        assertThat(StatefulSetPlan.next(set, shifted, "r1", "r2", clock.instant()).isEmpty()).isTrue();
+    }
+
+    @Test
     void parallelCreatesAllAtOnce() {
         StatefulSet set = set(3, "Parallel", "RollingUpdate", 0, 0);
         assertThat(created(StatefulSetPlan.next(set, new HashMap<>(), "r1", "r1", clock.instant())))

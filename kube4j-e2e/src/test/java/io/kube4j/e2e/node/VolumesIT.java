@@ -94,6 +94,67 @@ class VolumesIT {
     }
 
     @Test
+    void aMemoryEmptyDirIsATmpfsOfItsSizeLimit(TestNamespace ns) {
+        NodePods.createReady(ns, """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: ram
+                spec:
+                  nodeName: %s
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: main
+                    image: %s
+                    command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
+                    volumeMounts:
+                    - name: cache
+                      mountPath: /cache
+                  volumes:
+                  - name: cache
+                    emptyDir:
+                      medium: Memory
+                      sizeLimit: 1Mi
+                """.formatted(NodePods.NODE, NodePods.BUSYBOX), "ram");
+        assertThat(ns.kubectl().run("exec", "ram", "--", "sh", "-c", "grep ' /cache ' /proc/mounts")).succeeds()
+                .stdoutContains("tmpfs /cache tmpfs rw").stdoutContains("size=1024k");
+        // the limit holds: 2 MiB do not fit
+        assertThat(ns.kubectl().run("exec", "ram", "--", "sh", "-c",
+                "dd if=/dev/zero of=/cache/big bs=1024 count=2048")).exitsWith(1)
+                .stderrContains("No space left on device");
+    }
+
+    @Test
+    void aHostPathOfTheWrongTypeKeepsThePodWaitingWithUpstreamsMessage(TestNamespace ns) {
+        Path missing = Path.of("/tmp", "kube4j-e2e-missing-" + UUID.randomUUID());
+        NodePods.apply(ns, """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: wrong-type
+                spec:
+                  nodeName: %s
+                  containers:
+                  - name: main
+                    image: %s
+                    volumeMounts:
+                    - name: data
+                      mountPath: /data
+                  volumes:
+                  - name: data
+                    hostPath:
+                      path: %s
+                      type: Directory
+                """.formatted(NodePods.NODE, NodePods.BUSYBOX, missing));
+        NodePods.awaitEvent(ns, "wrong-type", l -> l.contains("FailedMount"), Duration.ofSeconds(30));
+        assertThat(NodePods.events(ns, "wrong-type")).anyMatch(l -> l.equals("Warning FailedMount MountVolume.SetUp "
+                + "failed for volume \"data\" : hostPath type check failed: " + missing + " is not a directory"));
+        assertThat(ns.kubectl().run("get", "pod", "wrong-type")).succeeds()
+                .hasLineMatching("wrong-type\\s+0/1\\s+ContainerCreating\\s+0\\s+\\S+");
+        assertThat(Files.exists(missing)).as("Directory does not create the path").isFalse();
+    }
+
+    @Test
     void aVolumeTypeNotSupportedYetKeepsTheContainerWaiting(TestNamespace ns) {
         NodePods.apply(ns, """
                 apiVersion: v1

@@ -45,6 +45,29 @@ class PersistentStorageIT {
         }
     }
 
+    /** A pod that mounts claim {@code claim} at {@code mountPath} and sleeps (exits at once on SIGTERM). */
+    private static String podUsing(String name, String claim, String mountPath) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: %s
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: main
+                    image: %s
+                    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+                    volumeMounts:
+                    - name: data
+                      mountPath: %s
+                  volumes:
+                  - name: data
+                    persistentVolumeClaim:
+                      claimName: %s
+                """.formatted(name, NodePods.BUSYBOX, mountPath, claim);
+    }
+
     @Test
     void aHostPathVolumeBindsToAClaimAndIsReleasedWhenTheClaimGoes(TestNamespace ns) {
         String pv = "mongodb-pv-" + ns.name();
@@ -125,25 +148,8 @@ class PersistentStorageIT {
         assertThat(json(ns, "pvc/mongodb-pvc", "{.status.phase}")).isEqualTo("Pending");
 
         // a pod of an unbound claim (no class: Immediate) waits until a volume binds it
-        assertThat(ns.kubectl().runWithStdin("""
-                apiVersion: v1
-                kind: Pod
-                metadata:
-                  name: mongodb
-                spec:
-                  terminationGracePeriodSeconds: 1
-                  containers:
-                  - name: main
-                    image: %s
-                    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
-                    volumeMounts:
-                    - name: data
-                      mountPath: /data/db
-                  volumes:
-                  - name: data
-                    persistentVolumeClaim:
-                      claimName: mongodb-pvc
-                """.formatted(NodePods.BUSYBOX), "create", "-f", "-")).succeeds();
+        assertThat(ns.kubectl().runWithStdin(podUsing("mongodb", "mongodb-pvc", "/data/db"), "create", "-f", "-"))
+                .succeeds();
         NodePods.await("FailedScheduling event", TIMEOUT, () -> NodePods.eventText(ns, "mongodb").contains(
                 "nodes are available: pod has unbound immediate PersistentVolumeClaims."),
                 () -> NodePods.eventText(ns, "mongodb"));
@@ -249,25 +255,7 @@ class PersistentStorageIT {
         assertThat(ns.kubectl().run("exec", "writer", "--", "cat", "/data/hello")).succeeds().printed("hello");
         assertThat(Files.readString(dir.resolve("hello"))).isEqualTo("hello\n");
         assertThat(ns.kubectl().run("delete", "pod", "writer", "--wait=true", "--timeout=60s")).succeeds();
-        assertThat(ns.kubectl().runWithStdin("""
-                apiVersion: v1
-                kind: Pod
-                metadata:
-                  name: reader
-                spec:
-                  terminationGracePeriodSeconds: 1
-                  containers:
-                  - name: main
-                    image: %s
-                    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
-                    volumeMounts:
-                    - name: data
-                      mountPath: /data
-                  volumes:
-                  - name: data
-                    persistentVolumeClaim:
-                      claimName: data
-                """.formatted(NodePods.BUSYBOX), "create", "-f", "-")).succeeds();
+        assertThat(ns.kubectl().runWithStdin(podUsing("reader", "data", "/data"), "create", "-f", "-")).succeeds();
         NodePods.waitReady(ns, "reader");
         assertThat(ns.kubectl().run("exec", "reader", "--", "cat", "/data/hello")).succeeds().printed("hello");
         assertThat(ns.kubectl().run("delete", "pod", "reader", "--wait=true", "--timeout=60s")).succeeds();
@@ -276,6 +264,49 @@ class PersistentStorageIT {
                 () -> ns.kubectl().run("get", "pv", pv, "-o", "yaml").stdout()
                         + ns.kubectl().run("get", "pods", "-n", "kube-system").stdout());
         assertThat(Files.exists(dir)).as("the volume's directory is removed").isFalse();
+    }
+
+    @Test
+    void aClaimAndVolumeInUseStayTerminatingUntilTheirPodGoes(TestNamespace ns) {
+        assertThat(ns.kubectl().runWithStdin("""
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata:
+                  name: kept
+                spec:
+                  resources:
+                    requests:
+                      storage: 10Mi
+                  accessModes:
+                  - ReadWriteOnce
+                ---
+                """ + podUsing("user", "kept", "/data"), "create", "-f", "-")).succeeds();
+        NodePods.waitReady(ns, "user");
+        String pv = json(ns, "pvc/kept", "{.spec.volumeName}");
+        assertThat(json(ns, "pvc/kept", "{.metadata.finalizers}")).isEqualTo("[\"kubernetes.io/pvc-protection\"]");
+        assertThat(json(ns, "pv/" + pv, "{.metadata.finalizers}")).isEqualTo("[\"kubernetes.io/pv-protection\"]");
+
+        assertThat(ns.kubectl().run("delete", "pvc", "kept", "--wait=false")).succeeds()
+                .printed("persistentvolumeclaim \"kept\" deleted");
+        assertThat(ns.kubectl().run("delete", "pv", pv, "--wait=false")).succeeds();
+        NodePods.sleep(2000);
+        assertThat(ns.kubectl().run("get", "pvc", "kept")).succeeds()
+                .hasLineMatching("kept\\s+Terminating\\s+" + pv + "\\s+10Mi\\s+RWO\\s+local-path\\s+<unset>\\s+\\d+s");
+        assertThat(ns.kubectl().run("get", "pv", pv)).succeeds()
+                .hasLineMatching(pv + "\\s+10Mi\\s+RWO\\s+Delete\\s+Terminating\\s+" + ns.name() + "/kept\\s+local-path\\s+<unset>\\s+\\d+s");
+        assertThat(ns.kubectl().run("describe", "pvc", "kept")).succeeds()
+                .hasLineMatching("Status:\\s+Terminating \\(lasts \\S+\\)")
+                .hasLineMatching("Finalizers:\\s+\\[kubernetes.io/pvc-protection\\]")
+                .hasLineMatching("Used By:\\s+user");
+        // the pod keeps running with its volume
+        assertThat(ns.kubectl().run("exec", "user", "--", "sh", "-c", "echo still > /data/f && cat /data/f"))
+                .succeeds().printed("still");
+
+        assertThat(ns.kubectl().run("delete", "pod", "user", "--wait=true", "--timeout=60s")).succeeds();
+        NodePods.await("the claim gone", TIMEOUT, () -> !ns.kubectl().run("get", "pvc", "kept").succeeded(),
+                () -> ns.kubectl().run("get", "pvc", "kept", "-o", "yaml").stdout());
+        NodePods.await("the volume gone", TIMEOUT, () -> !ns.kubectl().run("get", "pv", pv).succeeded(),
+                () -> ns.kubectl().run("get", "pv", pv, "-o", "yaml").stdout());
     }
 
     @Test

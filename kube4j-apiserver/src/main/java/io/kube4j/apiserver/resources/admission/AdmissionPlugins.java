@@ -20,10 +20,11 @@ public final class AdmissionPlugins {
     public static final String SERVICE_ACCOUNT = "ServiceAccount";
     public static final String DEFAULT_INGRESS_CLASS = "DefaultIngressClass";
     public static final String DEFAULT_STORAGE_CLASS = "DefaultStorageClass";
+    public static final String STORAGE_OBJECT_IN_USE_PROTECTION = "StorageObjectInUseProtection";
 
     /** Every plugin in the order the chain runs them. */
     public static final List<String> ALL = List.of(NAMESPACE_LIFECYCLE, SERVICE_ACCOUNT, DEFAULT_INGRESS_CLASS,
-            DEFAULT_STORAGE_CLASS);
+            DEFAULT_STORAGE_CLASS, STORAGE_OBJECT_IN_USE_PROTECTION);
     /** What runs without flags. */
     public static final Set<String> DEFAULT_ENABLED = Set.copyOf(ALL);
 
@@ -78,6 +79,7 @@ public final class AdmissionPlugins {
                 case SERVICE_ACCOUNT -> new ServiceAccountAdmission(registry, new Random());
                 case DEFAULT_INGRESS_CLASS -> new DefaultIngressClass(registry);
                 case DEFAULT_STORAGE_CLASS -> new DefaultStorageClass(registry);
+                case STORAGE_OBJECT_IN_USE_PROTECTION -> new StorageObjectInUseProtection();
                 default -> throw new IllegalStateException(name);
             });
         }

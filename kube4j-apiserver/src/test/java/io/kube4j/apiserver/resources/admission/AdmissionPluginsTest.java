@@ -14,17 +14,19 @@ class AdmissionPluginsTest {
         assertThat(AdmissionPlugins.resolve(List.of(), List.of())).containsExactlyInAnyOrderElementsOf(
                 AdmissionPlugins.ALL);
         assertThat(AdmissionPlugins.resolve(List.of("NamespaceLifecycle"), List.of("ServiceAccount")))
-                .containsExactlyInAnyOrder("NamespaceLifecycle", "DefaultIngressClass", "DefaultStorageClass");
+                .containsExactlyInAnyOrder("NamespaceLifecycle", "DefaultIngressClass", "DefaultStorageClass",
+                        "StorageObjectInUseProtection");
     }
 
     @Test
     void chainFollowsTheEnabledSet() {
         Registry registry = new Registry();
-        assertThat(AdmissionPlugins.chain(AdmissionPlugins.without("ServiceAccount", "DefaultIngressClass"),
+        assertThat(AdmissionPlugins.chain(AdmissionPlugins.without("ServiceAccount", "DefaultIngressClass",
+                        "StorageObjectInUseProtection"),
                 registry)).extracting(p -> p.getClass().getSimpleName())
                 .containsExactly("NamespaceLifecycle", "DefaultStorageClass");
         assertThat(AdmissionPlugins.chain(AdmissionPlugins.DEFAULT_ENABLED, registry))
-                .hasAtLeastOneElementOfType(ServiceAccountAdmission.class).hasSize(4);
+                .hasAtLeastOneElementOfType(ServiceAccountAdmission.class).hasSize(5);
     }
 
     @Test
