@@ -38,7 +38,9 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "agent", mixinStandardHelpOptions = true, description = "Run a kube4j node that joins a server.")
 final class AgentCommand implements Callable<Integer> {
-    @Option(names = "--server", required = true, description = "The server's URL, e.g. https://10.0.0.1:6443.")
+    @Option(names = "--server", required = true, description = "The server's URL, e.g. https://10.0.0.1:6443; "
+            + "several, comma-separated, for a cluster of servers: the node then reaches them through a load balancer "
+            + "on loopback that fails over between them.")
     String server;
 
     @Option(names = "--token", description = "The join token from the server's data dir (node-token).")
@@ -83,14 +85,34 @@ final class AgentCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--token is not a kube4j join token");
         }
         String caHash = joinToken.substring(3, sep);
-        String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
-        String caPem;
-        try {
-            caPem = fetchCa(base, caHash);
-        } catch (CaMismatchException e) {
-            System.err.println("kube4j agent: " + e.getMessage());
+        List<String> urls = java.util.Arrays.stream(server.split(",")).map(String::strip).filter(u -> !u.isEmpty())
+                .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
+        String base = null;
+        String caPem = null;
+        for (String url : urls) {
+            try {
+                caPem = fetchCa(url, caHash);
+                base = url;
+                break;
+            } catch (CaMismatchException e) {
+                System.err.println("kube4j agent: " + e.getMessage());
+                return 1;
+            } catch (java.io.IOException e) {
+                System.err.println("kube4j agent: " + url + " does not answer: " + e);
+            }
+        }
+        if (base == null) {
+            System.err.println("kube4j agent: no server answers of " + urls);
             return 1;
         }
+        io.kube4j.node.apiserverlb.ApiServerLoadBalancer lb = null;
+        if (urls.size() > 1) {
+            // the node's clients see one server; the balancer picks a live one per connection
+            lb = io.kube4j.node.apiserverlb.ApiServerLoadBalancer.start(
+                    io.kube4j.node.apiserverlb.ApiServerLoadBalancer.addresses(urls), 0);
+            base = lb.url();
+        }
+        io.kube4j.node.apiserverlb.ApiServerLoadBalancer balancer = lb;
         if (simulated) {
             node.nodeName = nodeNamePrefix + "0"; // the simulated agent's credentials are those of its first node
         }
@@ -112,7 +134,7 @@ final class AgentCommand implements Callable<Integer> {
                 HttpResponse.BodyHandlers.ofString());
         String gitVersion = Json.parse(version.body().getBytes(StandardCharsets.UTF_8)).path("gitVersion").asText();
         if (simulated) {
-            return runSimulated(new NodeCredentials(base, caPem, creds.path("clientCert").asText(),
+            return runSimulated(balancer, new NodeCredentials(base, caPem, creds.path("clientCert").asText(),
                     creds.path("clientKey").asText(), creds.path("servingCert").asText(),
                     creds.path("servingKey").asText()), gitVersion);
         }
@@ -122,18 +144,23 @@ final class AgentCommand implements Callable<Integer> {
         NodeAgent agent = NodeAgent.start(options, new NodeCredentials(base, caPem, creds.path("clientCert").asText(),
                 creds.path("clientKey").asText(), creds.path("servingCert").asText(),
                 creds.path("servingKey").asText()));
-        System.out.println("node " + options.nodeName() + " joined " + base + " (" + agent.runtimeEndpoint() + ")");
+        System.out.println("node " + options.nodeName() + " joined " + String.join(",", urls) + " ("
+                + agent.runtimeEndpoint() + ")");
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
+            if (balancer != null) {
+                balancer.close();
+            }
             stopped.countDown();
         }, "kube4j-agent-shutdown"));
         stopped.await();
         return 0;
     }
 
-    private int runSimulated(NodeCredentials credentials, String gitVersion) throws InterruptedException {
+    private int runSimulated(AutoCloseable balancer, NodeCredentials credentials, String gitVersion)
+            throws Exception {
         io.fabric8.kubernetes.client.KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
                 .withConfig(credentials.clientConfig()).build();
         io.kube4j.node.simulated.SimulatedNodes sims = new io.kube4j.node.simulated.SimulatedNodes(client,
@@ -144,12 +171,19 @@ final class AgentCommand implements Callable<Integer> {
             System.err.println("kube4j agent: simulated nodes did not all register within 60s");
         }
         System.out.println("simulated nodes " + nodeNamePrefix + "0.." + nodeNamePrefix + (count - 1) + " joined "
-                + credentials.serverUrl());
+                + server);
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sims.close();
             client.close();
+            if (balancer != null) {
+                try {
+                    balancer.close();
+                } catch (Exception ignored) {
+                    // stopping anyway
+                }
+            }
             stopped.countDown();
         }, "kube4j-agent-shutdown"));
         stopped.await();
