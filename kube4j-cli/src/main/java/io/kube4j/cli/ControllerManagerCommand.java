@@ -22,9 +22,8 @@ final class ControllerManagerCommand implements Callable<Integer> {
     @Option(names = "--kubeconfig", required = true, description = "Kubeconfig of the API server (an admin's).")
     Path kubeconfig;
 
-    @Option(names = "--leader-elect", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Run the controllers only while holding the kube-system Lease (default: true).")
-    boolean leaderElect;
+    @picocli.CommandLine.Mixin
+    LeaderElectionFlags election = new LeaderElectionFlags();
 
     @Option(names = "--cluster-cidr", defaultValue = NodeOptions.DEFAULT_CLUSTER_CIDR,
             description = "Pod IP range the node IPAM controller hands out (default: ${DEFAULT-VALUE}).")
@@ -42,7 +41,7 @@ final class ControllerManagerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KubernetesClient client = KubeconfigClient.from(kubeconfig);
-        ControllerManager manager = Controllers.manager(client, clusterCidr, leaderElect,
+        ControllerManager manager = Controllers.manager(client, clusterCidr, election.config(NodeFlags.hostName()),
                 NodeLifecycleOptions.defaults(), 12500, serviceLbPool, localPathDir).start();
         System.out.println("kube4j controller-manager running against " + client.getMasterUrl());
         System.out.flush();

@@ -3,6 +3,7 @@ package io.kube4j.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
+import io.kube4j.client.leaderelection.LeaderElectionConfig;
 import io.kube4j.controllers.ControllerManager;
 import io.kube4j.controllers.cronjob.CronJobController;
 import io.kube4j.controllers.daemonset.DaemonSetController;
@@ -30,7 +31,6 @@ import io.kube4j.controllers.rootcacertpublisher.RootCaCertPublisher;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 
 /** The controllers kube4j runs, in one list for the server and for {@code kube4j controller-manager}. */
@@ -38,7 +38,7 @@ final class Controllers {
     private Controllers() {
     }
 
-    static ControllerManager manager(KubernetesClient client, String clusterCidr, boolean leaderElect,
+    static ControllerManager manager(KubernetesClient client, String clusterCidr, LeaderElectionConfig election,
                                      NodeLifecycleOptions nodeLifecycle, int terminatedPodGcThreshold,
                                      String serviceLbPool, String localPathDir) {
         String host = NodeFlags.hostName();
@@ -78,9 +78,6 @@ final class Controllers {
             org.slf4j.LoggerFactory.getLogger(Controllers.class).warn(
                     "the kubeconfig names no certificate authority: kube-root-ca.crt is not published");
         }
-        ControllerManager.Election election = leaderElect
-                ? ControllerManager.Election.defaults(host + "_" + UUID.randomUUID())
-                : ControllerManager.Election.disabled();
         return new ControllerManager(() -> new ControllerContext(client, Clock.systemUTC(), host), all, election);
     }
 

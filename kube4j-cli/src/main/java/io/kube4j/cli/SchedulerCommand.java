@@ -16,13 +16,13 @@ final class SchedulerCommand implements Callable<Integer> {
     @Option(names = "--kubeconfig", required = true, description = "Kubeconfig of the API server (an admin's).")
     Path kubeconfig;
 
-    @Option(names = "--leader-elect", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Schedule only while holding the kube-system/kube-scheduler Lease (default: true).")
-    boolean leaderElect;
+    @picocli.CommandLine.Mixin
+    LeaderElectionFlags election = new LeaderElectionFlags();
 
     @Override
     public Integer call() throws Exception {
-        SchedulerComponent scheduler = SchedulerComponent.start(KubeconfigClient.from(kubeconfig), leaderElect);
+        SchedulerComponent scheduler = SchedulerComponent.start(KubeconfigClient.from(kubeconfig),
+                election.config(NodeFlags.hostName()));
         System.out.println("kube4j scheduler running");
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -7,7 +7,6 @@ import io.kube4j.client.leaderelection.LeaderElectionConfig;
 import io.kube4j.scheduler.SchedulerOptions;
 import io.kube4j.scheduler.SchedulerServer;
 
-import java.util.UUID;
 
 /** The scheduler as the server runs it: its own client (its own connections), under the kube-scheduler Lease. */
 final class SchedulerComponent implements AutoCloseable {
@@ -19,15 +18,13 @@ final class SchedulerComponent implements AutoCloseable {
         this.scheduler = scheduler;
     }
 
-    static SchedulerComponent start(Config config, boolean leaderElect) {
-        return start(new KubernetesClientBuilder().withConfig(config).build(), leaderElect);
+    static SchedulerComponent start(Config config, LeaderElectionConfig election) {
+        return start(new KubernetesClientBuilder().withConfig(config).build(), election);
     }
 
     /** Runs the scheduler with this client, which it closes when it stops. */
-    static SchedulerComponent start(KubernetesClient client, boolean leaderElect) {
+    static SchedulerComponent start(KubernetesClient client, LeaderElectionConfig election) {
         String host = NodeFlags.hostName();
-        LeaderElectionConfig election = leaderElect ? LeaderElectionConfig.defaults(host + "_" + UUID.randomUUID())
-                : LeaderElectionConfig.disabled();
         return new SchedulerComponent(client, new SchedulerServer(client, SchedulerOptions.defaults(election, host)).start());
     }
 

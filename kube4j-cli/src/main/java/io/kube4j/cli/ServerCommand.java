@@ -65,10 +65,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-scheduler", description = "Run no scheduler in this process.")
     boolean disableScheduler;
 
-    @Option(names = "--leader-elect", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Run the controllers and the scheduler only while this process holds their kube-system"
-                    + " Leases (default: true).")
-    boolean leaderElect;
+    @CommandLine.Mixin
+    LeaderElectionFlags election = new LeaderElectionFlags();
 
     @Option(names = "--terminated-pod-gc-threshold", defaultValue = "12500",
             description = "Terminated pods kept before the pod garbage collector deletes the oldest; 0 keeps all "
@@ -180,7 +178,7 @@ final class ServerCommand implements Callable<Integer> {
         KubernetesClient controllerClient = new KubernetesClientBuilder().withConfig(adminConfig(url, server)).build();
         running.push(controllerClient);
         if (!disableControllers) {
-            running.push(Controllers.manager(controllerClient, node.clusterCidr, leaderElect,
+            running.push(Controllers.manager(controllerClient, node.clusterCidr, election.config(NodeFlags.hostName()),
                     new io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions(nodeMonitorGracePeriod,
                             nodeStartupGracePeriod, nodeMonitorPeriod), terminatedPodGcThreshold, serviceLbPool,
                     localPathDir != null ? localPathDir
@@ -198,7 +196,7 @@ final class ServerCommand implements Callable<Integer> {
             System.out.println("simulated nodes sim-0..sim-" + (simulatedNodes - 1) + " running");
         }
         if (!disableScheduler) {
-            running.push(SchedulerComponent.start(adminConfig(url, server), leaderElect));
+            running.push(SchedulerComponent.start(adminConfig(url, server), election.config(NodeFlags.hostName())));
         }
         if (!disableNode) {
             // the server's own node is a control-plane node, as k3s labels its servers

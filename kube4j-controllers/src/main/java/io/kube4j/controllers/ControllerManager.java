@@ -19,37 +19,21 @@ public final class ControllerManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
     public static final String LEASE_NAME = "kube-controller-manager";
 
-    /** Leader election timings, upstream's defaults: 15 s lease, 10 s renew deadline, 2 s retry. */
-    public record Election(boolean enabled, String identity, Duration leaseDuration, Duration renewDeadline,
-                           Duration retryPeriod) {
-        public static Election defaults(String identity) {
-            return new Election(true, identity, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
-        }
-
-        public static Election disabled() {
-            return new Election(false, "", Duration.ZERO, Duration.ZERO, Duration.ZERO);
-        }
-
-        LeaderElectionConfig config() {
-            return new LeaderElectionConfig(enabled, identity, leaseDuration, renewDeadline, retryPeriod);
-        }
-    }
-
     private final java.util.function.Supplier<ControllerContext> contexts;
     private final List<Function<ControllerContext, Controller>> factories;
-    private final Election election;
+    private final LeaderElectionConfig election;
     private final String leaseName;
     private ControllerContext ctx;
     private final List<Controller> running = new ArrayList<>();
     private LeaderElection elector;
 
     public ControllerManager(java.util.function.Supplier<ControllerContext> contexts,
-                             List<Function<ControllerContext, Controller>> factories, Election election) {
+                             List<Function<ControllerContext, Controller>> factories, LeaderElectionConfig election) {
         this(contexts, factories, election, LEASE_NAME);
     }
 
     public ControllerManager(java.util.function.Supplier<ControllerContext> contexts,
-                             List<Function<ControllerContext, Controller>> factories, Election election,
+                             List<Function<ControllerContext, Controller>> factories, LeaderElectionConfig election,
                              String leaseName) {
         this.contexts = contexts;
         this.factories = factories;
@@ -59,7 +43,7 @@ public final class ControllerManager implements AutoCloseable {
 
     public ControllerManager start() {
         elector = LeaderElection.start(election.enabled() ? contexts.get().client() : null, leaseName,
-                election.config(), this::runControllers, this::stopControllers);
+                election, this::runControllers, this::stopControllers);
         return this;
     }
 

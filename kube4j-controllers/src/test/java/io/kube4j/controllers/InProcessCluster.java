@@ -49,7 +49,7 @@ public final class InProcessCluster implements AutoCloseable {
                 .withClientKeyData(b64.encodeToString(pki.admin().keyPem().getBytes(StandardCharsets.UTF_8)))
                 .withClientKeyAlgo("EC").withNamespace("default").build()).build();
         manager = new ControllerManager(() -> new ControllerContext(client, clock, "test-host"), controllers,
-                ControllerManager.Election.disabled()).start();
+                io.kube4j.client.leaderelection.LeaderElectionConfig.disabled()).start();
     }
 
     public String namespace(String name) {

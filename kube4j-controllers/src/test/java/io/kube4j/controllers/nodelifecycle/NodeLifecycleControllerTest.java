@@ -64,7 +64,7 @@ class NodeLifecycleControllerTest {
         NodeLifecycleOptions options = new NodeLifecycleOptions(Duration.ofSeconds(40), Duration.ofMinutes(1),
                 Duration.ofMillis(100));
         manager = new ControllerManager(() -> new ControllerContext(client, clock, "test"),
-                List.of(ctx -> new NodeLifecycleController(ctx, options)), ControllerManager.Election.disabled())
+                List.of(ctx -> new NodeLifecycleController(ctx, options)), io.kube4j.client.leaderelection.LeaderElectionConfig.disabled())
                 .start();
     }
 

@@ -41,8 +41,10 @@ class LeaderElectionIT {
         }
     }
 
-    private Process startManager(Path kubeconfig, Path log) throws Exception {
-        Process p = Kube4jServer.startCommand(log, "controller-manager", "--kubeconfig", kubeconfig.toString());
+    private Process startManager(Path kubeconfig, Path log, String... flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("controller-manager", "--kubeconfig", kubeconfig.toString()));
+        args.addAll(List.of(flags));
+        Process p = Kube4jServer.startCommand(log, args.toArray(String[]::new));
         managers.add(p);
         return p;
     }
@@ -96,5 +98,80 @@ class LeaderElectionIT {
         assertThat(holder(k)).isNotEqualTo(leader).isNotEmpty();
         assertThat(Duration.between(killed, Instant.now())).isLessThan(Duration.ofSeconds(30));
         assertThat(second.isAlive()).isTrue();
+    }
+
+    private static final String[] FAST_ELECTION = {"--leader-elect-lease-duration=6s",
+            "--leader-elect-renew-deadline=4s", "--leader-elect-retry-period=1s"};
+
+    private static int podCount(Kubectl k) {
+        KubectlResult r = k.run("get", "pods", "-n", "default", "-l", "app=burst", "-o", "name");
+        return r.succeeded() ? (int) r.stdout().lines().filter(l -> !l.isBlank()).count() : -1;
+    }
+
+    @Test
+    void aNewLeaderFinishesAScaleUpWithoutExtraPods() throws Exception {
+        server = Kube4jServer.startFresh("leader-rs", false, "--disable-controllers");
+        Kubectl k = Kubectl.forServer(server);
+        Path logs = Files.createDirectories(server.dataDir().resolveSibling("managers"));
+        Process first = startManager(server.kubeconfig(), logs.resolve("first.log"), FAST_ELECTION);
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (holder(k).isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        String leader = holder(k);
+        assertThat(leader).isNotEmpty();
+        Process second = startManager(server.kubeconfig(), logs.resolve("second.log"), FAST_ELECTION);
+        assertThat(k.runWithStdin("""
+                apiVersion: apps/v1
+                kind: ReplicaSet
+                metadata:
+                  name: burst
+                  namespace: default
+                spec:
+                  replicas: 0
+                  selector:
+                    matchLabels:
+                      app: burst
+                  template:
+                    metadata:
+                      labels:
+                        app: burst
+                    spec:
+                      containers:
+                      - name: main
+                        image: kube4j.local/busybox:1.36
+                """, "create", "-f", "-")).succeeds();
+        // watch the count from the side: it must never pass the target
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sampler = Thread.ofVirtual().start(() -> {
+            while (sampling.get()) {
+                most.accumulateAndGet(podCount(k), Math::max);
+            }
+        });
+        try {
+            assertThat(k.run("-n", "default", "scale", "rs", "burst", "--replicas=50")).succeeds();
+            first.destroyForcibly();
+            first.waitFor(10, TimeUnit.SECONDS);
+            int atKill = podCount(k);
+            Instant killed = Instant.now();
+            Instant until = killed.plusSeconds(60);
+            while (podCount(k) != 50 && Instant.now().isBefore(until)) {
+                Thread.sleep(250);
+            }
+            assertThat(podCount(k)).as("pods after the handover (%d when the leader died)", atKill).isEqualTo(50);
+            assertThat(holder(k)).isNotEqualTo(leader).isNotEmpty();
+            // and it stays at the target: no late duplicates from either manager
+            Thread.sleep(3000);
+            assertThat(podCount(k)).isEqualTo(50);
+            KubectlResult status = k.run("-n", "default", "get", "rs", "burst", "-o",
+                    "jsonpath={.status.replicas}");
+            assertThat(status.stdout().trim()).isEqualTo("50");
+            assertThat(second.isAlive()).isTrue();
+        } finally {
+            sampling.set(false);
+            sampler.join();
+        }
+        assertThat(most.get()).as("the most pods ever seen").isEqualTo(50);
     }
 }
