@@ -120,7 +120,7 @@ public final class ClusterPki {
         try {
             synchronized (this) {
                 CertKey existing = load(dir, file);
-                if (existing != null && coversSans(existing.certificate(), sans)) {
+                if (existing != null && coversSans(existing.certificate(), sans) && signedBy(existing, ca)) {
                     return existing;
                 }
                 KeyPair kp = newKeyPair();
@@ -165,7 +165,7 @@ public final class ClusterPki {
                 LOG.info("generated cluster CA dir={}", dir);
             }
             CertKey server = load(dir, "server");
-            if (server == null || !coversSans(server.certificate(), sans)) {
+            if (server == null || !coversSans(server.certificate(), sans) || !signedBy(server, ca)) {
                 KeyPair kp = newKeyPair();
                 X509Certificate cert = sign(new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, "kube-apiserver").build(),
                         kp, ca, null, false, sans, List.of(KeyPurposeId.id_kp_serverAuth), Duration.ofDays(3650));
@@ -173,11 +173,11 @@ public final class ClusterPki {
                 LOG.info("generated serving certificate sans={}", sans);
             }
             CertKey admin = load(dir, "admin");
-            if (admin == null) {
+            if (admin == null || !signedBy(admin, ca)) {
                 admin = issueClient(dir, "admin", ca, "system:admin", List.of("system:masters"));
             }
             CertKey kubeletClient = load(dir, "apiserver-kubelet-client");
-            if (kubeletClient == null) {
+            if (kubeletClient == null || !signedBy(kubeletClient, ca)) {
                 kubeletClient = issueClient(dir, "apiserver-kubelet-client", ca, KUBELET_CLIENT_USER,
                         List.of("system:masters"));
             }
@@ -211,6 +211,16 @@ public final class ClusterPki {
         X509Certificate cert = sign(nb.build(), kp, ca, null, false, List.of(),
                 List.of(KeyPurposeId.id_kp_clientAuth), Duration.ofDays(3650));
         return save(dir, fileName, cert, kp.getPrivate());
+    }
+
+    /** Whether the CA signed {@code cert} (not so after the CA was replaced by a shared one). */
+    private static boolean signedBy(CertKey cert, CertKey ca) {
+        try {
+            cert.certificate().verify(ca.certificate().getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private static boolean coversSans(X509Certificate cert, List<String> sans) {
