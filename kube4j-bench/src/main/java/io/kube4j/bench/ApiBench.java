@@ -32,6 +32,7 @@ final class ApiBench implements Benchmark {
     static final double RATE_TOLERANCE = 0.95;
     static final int PACED_CLIENTS = 16;
     static final int WATCH_WARMUP = 10;
+    static final int WARMUP_CLIENTS = 8;
     static final int WATCH_INTERVAL_MS = 5;
     static final String LIST_NAMESPACE = "api-list";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +69,8 @@ final class ApiBench implements Benchmark {
 
     @Override
     public String method() {
-        return "fresh server (--storage, default embedded SQLite). For each client count C: C clients (java.net.http,"
+        return "fresh server (--storage, default embedded SQLite, no scheduler); one unmeasured pass of every verb"
+                + " with 8 clients and --warmup-pods ops; then for each client count C: C clients (java.net.http,"
                 + " one HTTP/2 connection each, admin certificate), each on its own thread, closed loop: create N pods"
                 + " (the pod-create pod), get them, update (PUT of the last returned object with a changed annotation),"
                 + " list a namespace of --api-list-pods pods (?limit=500, as kubectl) N/10 times; then C watchers with"
@@ -95,8 +97,10 @@ final class ApiBench implements Benchmark {
             if (filled.failures() > 0) {
                 throw new IllegalStateException("filling " + LIST_NAMESPACE + ": " + filled.firstFailure());
             }
+            // one unmeasured pass of every verb (JIT warm-up of the server and of the clients)
+            level(sp, admin, "api-warmup-c", WARMUP_CLIENTS, Math.min(o.warmupPods(), a.apiOps()), a);
             for (int c : a.apiClients()) {
-                rows.addAll(level(sp, admin, c, a));
+                rows.addAll(level(sp, admin, "api-c", c, a.apiOps(), a));
             }
             paced = a.pacedSeconds() == 0 ? Map.of() : paced(sp, a.pacedRate(), a.pacedSeconds());
         } finally {
@@ -115,6 +119,8 @@ final class ApiBench implements Benchmark {
         Map<String, Object> params = new LinkedHashMap<>(o.common());
         params.put("clients", a.apiClients());
         params.put("opsPerVerb", a.apiOps());
+        params.put("warmupOpsPerVerb", Math.min(o.warmupPods(), a.apiOps()));
+        params.put("warmupClients", WARMUP_CLIENTS);
         params.put("listPods", a.apiListPods());
         params.put("pacedRate", a.pacedRate());
         params.put("pacedSeconds", a.pacedSeconds());
@@ -124,12 +130,13 @@ final class ApiBench implements Benchmark {
         return new Result(params, results, met);
     }
 
-    /** Every verb at {@code c} clients, in namespace {@code api-c<c>}. */
-    static List<VerbResult> level(ServerProcess sp, AdminClient admin, int c, ApiBenchOptions a) throws Exception {
-        String ns = "api-c" + c;
+    /** Every verb at {@code c} clients, {@code ops} each, in namespaces {@code <prefix><c>} and {@code ...-watch}. */
+    static List<VerbResult> level(ServerProcess sp, AdminClient admin, String prefix, int c, int ops,
+                                  ApiBenchOptions a) throws Exception {
+        String ns = prefix + c;
         admin.ensureNamespace(ns);
         String pods = "/api/v1/namespaces/" + ns + "/pods";
-        int n = roundUp(a.apiOps(), c);
+        int n = roundUp(ops, c);
         byte[][] current = new byte[n][];
         List<VerbResult> out = new ArrayList<>();
         List<AdminClient> clients = new ArrayList<>();
@@ -172,7 +179,7 @@ final class ApiBench implements Benchmark {
             clients.forEach(AdminClient::close);
         }
         int writes = Math.max(2, n / 10);
-        WatchRun.Plan plan = new WatchRun.Plan("api-watch-c" + c, c, a.streamsPerConnection(), WATCH_WARMUP,
+        WatchRun.Plan plan = new WatchRun.Plan(ns + "-watch", c, a.streamsPerConnection(), WATCH_WARMUP,
                 writes / 2, writes - writes / 2, WATCH_INTERVAL_MS);
         WatchRun.Measurement m = WatchRun.run(sp, admin, plan);
         Map<String, Object> extra = new LinkedHashMap<>();

@@ -26,7 +26,7 @@ class ApiScenariosIT {
         assertThat(jar).as("server jar (built by kube4j-cli's package phase)").isRegularFile();
         Path out = Files.createDirectories(Path.of("target", "bench-it"));
         options = BenchOptions.parse(new String[]{"--jar=" + jar.toAbsolutePath(), "--out=" + out.toAbsolutePath(),
-                "--cds=false", "--server-jvm-opts=-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1",
+                "--cds=false", "--warmup-pods=8", "--server-jvm-opts=-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1",
                 "--pods=20", "--clients=2", "--list-iterations=2", "--list-warmups=1",
                 "--watchers=30", "--writes=6", "--watch-warmup-writes=2", "--write-interval-ms=5",
                 "--api-clients=1,3", "--api-ops=20", "--api-list-pods=7", "--paced-rate=40", "--paced-seconds=1",
