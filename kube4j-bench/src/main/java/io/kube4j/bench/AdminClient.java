@@ -43,6 +43,12 @@ final class AdminClient implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json)));
     }
 
+    /** PUT (update) of a whole object. */
+    Reply put(String path, byte[] json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", JSON).header("Accept", JSON)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(json)));
+    }
+
     Reply mergePatch(String path, byte[] json) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/merge-patch+json")
                 .header("Accept", JSON).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(json)));
@@ -64,12 +70,22 @@ final class AdminClient implements AutoCloseable {
         return new Reply(r.statusCode(), r.body());
     }
 
-    /** Creates a namespace; an existing one is fine. */
+    /**
+     * Creates a namespace (an existing one is fine) and waits until its {@code default} ServiceAccount exists:
+     * the ServiceAccount admission plugin refuses pods before the controller has created it, as upstream's does.
+     */
     void ensureNamespace(String name) throws IOException, InterruptedException {
         Reply r = post("/api/v1/namespaces", ("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\""
                 + name + "\"}}").getBytes(StandardCharsets.UTF_8));
         if (r.status() != 201 && r.status() != 409) {
             throw new IOException("create namespace " + name + ": HTTP " + r.status() + " " + r.text());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (get("/api/v1/namespaces/" + name + "/serviceaccounts/default", JSON).status() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no default ServiceAccount in namespace " + name + " after 60 s");
+            }
+            Thread.sleep(20);
         }
     }
 

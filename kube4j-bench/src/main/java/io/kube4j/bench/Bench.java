@@ -24,8 +24,10 @@ import java.util.Map;
  */
 public final class Bench {
     private static final List<Benchmark> ALL = List.of(new ColdStartBench(), new IdleRssBench(), new PodCreateBench(),
-            new ListTableBench(), new WatchLatencyBench(), new NodePodStartupBench(), new SchedulerBench(),
-            new IngressBench(), new ProxySyncBench(), new DnsBench());
+            new ListBench(true), new WatchLatencyBench(), new NodePodStartupBench(), new SchedulerBench(),
+            new IngressBench(), new ProxySyncBench(), new DnsBench(),
+            // API server scenarios of issue 7 (api, list, watch-fanout)
+            new ApiBench(), new ListBench(false), new WatchFanoutBench());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Bench() {

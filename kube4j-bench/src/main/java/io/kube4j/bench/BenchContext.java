@@ -42,7 +42,11 @@ final class BenchContext implements AutoCloseable {
             Path dir = freshDataDir("populated");
             ServerProcess sp = ServerProcess.startReady(options, dir, "populated");
             try {
-                PodCreateBench.fill(sp, options, POD_NAMESPACE, options.pods(), "pod-");
+                PodCreateBench.Run run = PodCreateBench.fill(sp, options, POD_NAMESPACE, options.pods(), "pod-");
+                if (run.failures() > 0) {
+                    throw new IllegalStateException("filling the populated server: " + run.failures()
+                            + " creates failed, first: " + run.firstFailure());
+                }
             } catch (Exception e) {
                 sp.close();
                 ServerProcess.deleteTree(dir);

@@ -41,6 +41,7 @@ import java.util.Map;
  * @param dnsClients         dns: the closed-loop UDP client counts to measure, in order
  * @param cds           give the server a class-data archive ({@code outDir/kube4j.jsa}, created on the first
  *                      start), as {@code ./kube4j} does with its own archive
+ * @param api           options of the api, list and watch-fanout scenarios
  */
 record BenchOptions(List<String> names, Path serverJar, Path java, List<String> serverJvmOpts, Path outDir,
                     int runs, int idleSeconds, int pods, int warmupPods, int clients, int listIterations,
@@ -48,7 +49,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                     String storage, boolean jfr, boolean cds, int nodePods, int schedNodes, int schedPods,
                     int ingressSeconds, int ingressConnections, int ingressRounds, String ingressBackend,
                     int dnsServices,
-                    int dnsSeconds, List<Integer> dnsClients) {
+                    int dnsSeconds, List<Integer> dnsClients, ApiBenchOptions api) {
 
     /** The JVM flags {@code ./kube4j} uses unless KUBE4J_JAVA_OPTS overrides them. */
     static final String LAUNCHER_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -Xms48m "
@@ -56,7 +57,8 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
 
     static final String USAGE = """
             usage: kube4j-bench/run [benchmark...] [--option=value...]
-              benchmarks: cold-start idle-rss pod-create list-table watch-latency node-pods scheduler ingress dns (default: all)
+              benchmarks: cold-start idle-rss pod-create list-table watch-latency node-pods scheduler ingress dns
+                          api list watch-fanout (default: all)
               --jar=PATH            server jar (default: kube4j-cli/target/kube4j-all.jar)
               --java=PATH           java that runs the server (default: the bench's own java)
               --server-jvm-opts=S   server JVM flags (default: $KUBE4J_JAVA_OPTS or "%s")
@@ -84,7 +86,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
               --storage=embedded    server storage backend (embedded or memory)
               --cds=true            class-data archive OUT/kube4j.jsa like ./kube4j (--cds=false: none)
               --jfr                 record a JFR profile of each server process into OUT/jfr
-            """.formatted(LAUNCHER_JVM_OPTS);
+            """.formatted(LAUNCHER_JVM_OPTS) + ApiBenchOptions.USAGE;
 
     static BenchOptions parse(String[] args) {
         List<String> names = new ArrayList<>();
@@ -102,6 +104,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
         String envOpts = System.getenv("KUBE4J_JAVA_OPTS");
         String jvm = opts.getOrDefault("server-jvm-opts", envOpts == null || envOpts.isBlank() ? LAUNCHER_JVM_OPTS : envOpts);
         Path out = Path.of(opts.getOrDefault("out", defaultOut().toString())).toAbsolutePath();
+        ApiBenchOptions api = ApiBenchOptions.parse(opts);
         BenchOptions o = new BenchOptions(List.copyOf(names), jar, java,
                 List.of(jvm.trim().isEmpty() ? new String[0] : jvm.trim().split("\\s+")), out,
                 intOpt(opts, "runs", 5), intOpt(opts, "idle-seconds", 10), intOpt(opts, "pods", 10_000),
@@ -115,7 +118,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 intOpt(opts, "ingress-seconds", 5), intOpt(opts, "ingress-connections", 16),
                 intOpt(opts, "ingress-rounds", 3), opts.getOrDefault("ingress-backend", "nginx"),
                 intOpt(opts, "dns-services", 1000), intOpt(opts, "dns-seconds", 5),
-                intList(opts, "dns-clients", "1,4,16"));
+                intList(opts, "dns-clients", "1,4,16"), api);
         opts.keySet().removeAll(List.of("jar", "java", "server-jvm-opts", "out", "runs", "idle-seconds", "pods",
                 "warmup-pods", "clients", "list-iterations", "list-warmups", "watchers", "writes", "watch-warmup-writes",
                 "write-interval-ms",

@@ -89,7 +89,15 @@ final class PodCreateBench implements Benchmark {
 
     /** Creates {@code n} pods named {@code prefix + i} in {@code ns} with {@code options.clients()} clients. */
     static Run fill(ServerProcess sp, BenchOptions options, String ns, int n, String prefix) throws Exception {
-        int c = options.clients();
+        return fill(sp, options.clients(), ns, 0, n, prefix);
+    }
+
+    /**
+     * Creates pods {@code prefix + i} for {@code from <= i < to} in {@code ns} with {@code c} clients (one HTTP/2
+     * connection each); the run's latencies are indexed {@code i - from}.
+     */
+    static Run fill(ServerProcess sp, int c, String ns, int from, int to, String prefix) throws Exception {
+        int n = to - from;
         List<AdminClient> clients = new ArrayList<>();
         for (int i = 0; i < c; i++) {
             clients.add(sp.admin());
@@ -107,7 +115,7 @@ final class PodCreateBench implements Benchmark {
                 threads.add(Thread.ofPlatform().name("create-client").start(() -> {
                     int i;
                     while ((i = next.getAndIncrement()) < n) {
-                        byte[] body = AdminClient.pod(prefix + i, null, null);
+                        byte[] body = AdminClient.pod(prefix + (from + i), null, null);
                         long s = System.nanoTime();
                         try {
                             AdminClient.Reply r = client.post(path, body);

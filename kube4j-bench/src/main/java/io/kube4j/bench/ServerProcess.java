@@ -28,6 +28,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ServerProcess implements AutoCloseable {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    /**
+     * Extra flags for benchmarks of the API server itself: no scheduler, whose status writes on unschedulable
+     * pods would add load and a second watch event per pod. Controllers stay (the ServiceAccount controller makes
+     * each namespace's default account, which pod admission needs).
+     */
+    static final List<String> API_ONLY = List.of("--disable-scheduler");
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(p -> {
