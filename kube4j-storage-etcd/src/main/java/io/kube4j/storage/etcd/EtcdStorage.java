@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -82,8 +83,10 @@ public final class EtcdStorage implements Storage {
                     options.keyPrefix(), rev, compacted.get());
         } catch (RuntimeException e) {
             closeQuietly();
+            String why = e.getMessage().startsWith("etcd: no etcd member answered")
+                    ? "no member answered within " + options.dialTimeout().toMillis() + "ms" : e.getMessage();
             throw new StorageException(StorageException.Code.UNAVAILABLE, null, 0,
-                    "cannot reach etcd at " + endpointList() + ": " + e.getMessage());
+                    "cannot reach etcd at " + endpointList() + ": " + why);
         }
     }
 
@@ -96,13 +99,22 @@ public final class EtcdStorage implements Storage {
     @Override
     public KeyValue create(String key, byte[] value) {
         ByteString k = etcdKey(key);
+        ByteString v = ByteString.copyFrom(value);
+        AtomicBoolean retried = new AtomicBoolean();
         TxnResponse r = call(options.requestTimeout(), stub -> stub.txn(TxnRequest.newBuilder()
                 .addCompare(Compare.newBuilder().setKey(k).setTarget(Compare.CompareTarget.CREATE)
                         .setResult(Compare.CompareResult.EQUAL).setCreateRevision(0))
-                .addSuccess(RequestOp.newBuilder().setRequestPut(
-                        PutRequest.newBuilder().setKey(k).setValue(ByteString.copyFrom(value))))
-                .build()));
+                .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(k).setValue(v)))
+                .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(k)))
+                .build()), retried);
         if (!r.getSucceeded()) {
+            io.etcd.jetcd.api.KeyValue found = r.getResponses(0).getResponseRange().getKvsCount() == 0 ? null
+                    : r.getResponses(0).getResponseRange().getKvs(0);
+            if (retried.get() && found != null && found.getValue().equals(v)
+                    && found.getCreateRevision() == found.getModRevision()) {
+                // an attempt whose answer got lost did write it
+                return toKeyValue(key, found);
+            }
             throw StorageException.keyExists(key);
         }
         long rev = r.getHeader().getRevision();
@@ -112,15 +124,23 @@ public final class EtcdStorage implements Storage {
     @Override
     public KeyValue update(String key, long expectedModRevision, byte[] value) {
         ByteString k = etcdKey(key);
+        ByteString v = ByteString.copyFrom(value);
+        AtomicBoolean retried = new AtomicBoolean();
         TxnResponse r = call(options.requestTimeout(), stub -> stub.txn(TxnRequest.newBuilder()
                 .addCompare(exists(k))
                 .addCompare(Compare.newBuilder().setKey(k).setTarget(Compare.CompareTarget.MOD)
                         .setResult(Compare.CompareResult.EQUAL).setModRevision(expectedModRevision))
                 .addSuccess(RequestOp.newBuilder().setRequestPut(
-                        PutRequest.newBuilder().setKey(k).setValue(ByteString.copyFrom(value)).setPrevKv(true)))
+                        PutRequest.newBuilder().setKey(k).setValue(v).setPrevKv(true)))
                 .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(k)))
-                .build()));
+                .build()), retried);
         if (!r.getSucceeded()) {
+            RangeResponse now = r.getResponses(0).getResponseRange();
+            if (retried.get() && now.getKvsCount() == 1 && now.getKvs(0).getValue().equals(v)
+                    && now.getKvs(0).getModRevision() > expectedModRevision && now.getKvs(0).getVersion() > 1) {
+                // an attempt whose answer got lost did write it
+                return toKeyValue(key, now.getKvs(0));
+            }
             throw failedPrecondition(key, r);
         }
         long createRevision = r.getResponses(0).getResponsePut().getPrevKv().getCreateRevision();
@@ -309,28 +329,40 @@ public final class EtcdStorage implements Storage {
 
     // ---------------------------------------------------------------- plumbing
 
-    /**
-     * Runs one KV call, retrying while members are unavailable until {@code timeout}. Unavailability becomes
-     * a StorageException; other gRPC errors (OUT_OF_RANGE for compacted or future revisions) are thrown as
-     * they are, for the caller to read.
-     */
     private <T> T call(Duration timeout, Function<KVGrpc.KVBlockingStub, T> rpc) {
+        return call(timeout, rpc, null);
+    }
+
+    /**
+     * Runs one KV call, retrying while members are unavailable until {@code timeout}. One attempt gets at most a
+     * third of it: a proposal a dying leader took with it never gets an answer, and a retry reaches the new
+     * leader. {@code retried}, when given, is set when an attempt may have been applied without us hearing.
+     * Unavailability becomes a StorageException; other gRPC errors (OUT_OF_RANGE for compacted or future
+     * revisions) are thrown as they are, for the caller to read.
+     */
+    private <T> T call(Duration timeout, Function<KVGrpc.KVBlockingStub, T> rpc, AtomicBoolean retried) {
         if (closed) {
             throw new StorageException(StorageException.Code.UNAVAILABLE, null, 0, "etcd storage is closed");
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        long attempt = Math.max(timeout.toNanos() / 3, TimeUnit.SECONDS.toNanos(1));
         while (true) {
             long left = deadline - System.nanoTime();
             try {
-                return rpc.apply(kv.withWaitForReady().withDeadlineAfter(Math.max(left, 1), TimeUnit.NANOSECONDS));
+                return rpc.apply(kv.withWaitForReady()
+                        .withDeadlineAfter(Math.max(Math.min(left, attempt), 1), TimeUnit.NANOSECONDS));
             } catch (StatusRuntimeException e) {
                 Status.Code code = e.getStatus().getCode();
                 if (code == Status.Code.OUT_OF_RANGE) {
                     throw e;
                 }
-                if (code == Status.Code.UNAVAILABLE && !closed
+                boolean retryable = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+                if (retryable && !closed
                         && deadline - System.nanoTime() > TimeUnit.MILLISECONDS.toNanos(RETRY_PAUSE_MILLIS)) {
                     // a member went away or an election is running: another member or a moment later will do
+                    if (retried != null) {
+                        retried.set(true);
+                    }
                     sleep();
                     continue;
                 }
@@ -349,8 +381,18 @@ public final class EtcdStorage implements Storage {
     }
 
     private static StorageException unavailable(StatusRuntimeException e) {
-        String why = e.getStatus().getDescription() == null ? e.getStatus().getCode().toString()
-                : e.getStatus().getCode() + ": " + e.getStatus().getDescription();
+        Status s = e.getStatus();
+        String why;
+        if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            // gRPC's text here runs to a stack trace; the timeout is what matters
+            why = "no etcd member answered in time";
+        } else {
+            String d = s.getDescription() == null ? "" : s.getDescription().lines().findFirst().orElse("");
+            why = d.isEmpty() ? s.getCode().toString() : s.getCode() + ": " + d;
+            if (s.getCause() != null && s.getCause().getMessage() != null) {
+                why += " (" + s.getCause().getMessage().lines().findFirst().orElse("") + ")";
+            }
+        }
         return new StorageException(StorageException.Code.UNAVAILABLE, null, 0, "etcd: " + why);
     }
 
