@@ -1,7 +1,9 @@
 package io.kube4j.storage.etcd;
 
 import io.kube4j.storage.KeyValue;
+import io.kube4j.storage.StorageException;
 import io.kube4j.storage.WatchEvent;
+import io.kube4j.storage.WatchListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,6 +66,45 @@ class EtcdClusterFaultTest {
                 assertThat(revisions.get(40)).isEqualTo(k0.modRevision());
             } finally {
                 cluster.restart(cluster.members().get(0));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aWatchThatCannotResumeAfterCompactionEndsAndSaysSo() throws Exception {
+        EtcdCluster.Member watched = cluster.members().get(1);
+        EtcdOptions onlyWatched = new EtcdOptions(List.of(watched.clientUrl()), "/gone", null, null, null, null, null);
+        EtcdOptions others = new EtcdOptions(List.of(cluster.members().get(0).clientUrl(),
+                cluster.members().get(2).clientUrl()), "/gone", null, null, null, null, null);
+        try (EtcdStorage watcherSide = new EtcdStorage(onlyWatched); EtcdStorage writer = new EtcdStorage(others)) {
+            List<WatchEvent> seen = new CopyOnWriteArrayList<>();
+            AtomicReference<StorageException> ended = new AtomicReference<>();
+            KeyValue first = writer.create("/w/a", "1".getBytes(StandardCharsets.UTF_8));
+            try (AutoCloseable w = watcherSide.watch("/w/", first.modRevision() - 1, new WatchListener() {
+                @Override
+                public void accept(WatchEvent e) {
+                    seen.add(e);
+                }
+
+                @Override
+                public void onTerminated(StorageException cause) {
+                    ended.set(cause);
+                }
+            })) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+                cluster.kill(watched);
+                KeyValue a = first;
+                for (int i = 2; i <= 5; i++) {
+                    a = writer.update("/w/a", a.modRevision(), Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+                }
+                writer.compact(a.modRevision());
+                cluster.restart(watched);
+
+                await().atMost(Duration.ofSeconds(20)).until(() -> ended.get() != null);
+                assertThat(ended.get().code()).isEqualTo(StorageException.Code.COMPACTED);
+                assertThat(ended.get().revision()).isEqualTo(a.modRevision());
+                assertThat(seen).hasSize(1);
             }
         }
     }
