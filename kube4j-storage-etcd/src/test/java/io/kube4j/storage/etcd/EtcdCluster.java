@@ -32,18 +32,22 @@ public final class EtcdCluster implements AutoCloseable {
         final String name;
         final int clientPort;
         final int peerPort;
+        final int metricsPort;
         final Path dataDir;
+        final boolean tls;
         Process process;
 
-        Member(String name, int clientPort, int peerPort, Path dataDir) {
+        Member(String name, int clientPort, int peerPort, int metricsPort, Path dataDir, boolean tls) {
             this.name = name;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
+            this.metricsPort = metricsPort;
             this.dataDir = dataDir;
+            this.tls = tls;
         }
 
         public URI clientUrl() {
-            return URI.create("http://127.0.0.1:" + clientPort);
+            return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + clientPort);
         }
 
         URI peerUrl() {
@@ -62,14 +66,23 @@ public final class EtcdCluster implements AutoCloseable {
     private final Path dir;
     private final List<Member> members = new ArrayList<>();
     private final Thread cleanup = new Thread(this::stopAll, "etcd-test-cleanup");
+    private final TlsFiles tls;
 
-    private EtcdCluster(int size) throws IOException {
+    /**
+     * PEM files of a TLS member: its CA, its serving certificate and key, and a client certificate and key the
+     * member requires (PKCS#8 keys, as {@code --etcd-keyfile} wants).
+     */
+    public record TlsFiles(Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey) {
+    }
+
+    private EtcdCluster(int size, boolean withTls) throws IOException {
         ensureInstalled();
         Path shm = Path.of("/dev/shm");
         dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "kube4j-etcd")
                 : Files.createTempDirectory("kube4j-etcd");
+        tls = withTls ? makeCertificates(dir.resolve("pki")) : null;
         for (int i = 0; i < size; i++) {
-            members.add(new Member("m" + i, freePort(), freePort(), dir.resolve("m" + i)));
+            members.add(new Member("m" + i, freePort(), freePort(), freePort(), dir.resolve("m" + i), withTls));
         }
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
@@ -79,11 +92,20 @@ public final class EtcdCluster implements AutoCloseable {
         return start(1);
     }
 
+    /** Starts one member serving clients over TLS and requiring a client certificate; see {@link #tls()}. */
+    public static EtcdCluster singleTls() {
+        return start(1, true);
+    }
+
     /** Starts {@code size} members forming one cluster and waits until each serves. */
     public static EtcdCluster start(int size) {
+        return start(size, false);
+    }
+
+    private static EtcdCluster start(int size, boolean withTls) {
         EtcdCluster c;
         try {
-            c = new EtcdCluster(size);
+            c = new EtcdCluster(size, withTls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -109,9 +131,15 @@ public final class EtcdCluster implements AutoCloseable {
         return members.stream().map(Member::clientUrl).toList();
     }
 
-    /** Options for a store over every member, under {@code keyPrefix}. */
+    /** The TLS files of a {@link #singleTls()} member, else null. */
+    public TlsFiles tls() {
+        return tls;
+    }
+
+    /** Options for a store over every member, under {@code keyPrefix} (with the client certificate for TLS). */
     public EtcdOptions options(String keyPrefix) {
-        return EtcdOptions.of(endpoints()).withKeyPrefix(keyPrefix);
+        EtcdOptions o = EtcdOptions.of(endpoints()).withKeyPrefix(keyPrefix);
+        return tls == null ? o : o.withTls(tls.ca(), tls.clientCert(), tls.clientKey());
     }
 
     /** Kills a member at once (SIGKILL), as a crash would. */
@@ -129,7 +157,7 @@ public final class EtcdCluster implements AutoCloseable {
     private void launch(Member m) {
         String initialCluster = members.stream().map(x -> x.name + "=" + x.peerUrl())
                 .collect(Collectors.joining(","));
-        List<String> cmd = List.of(ETCD.toString(),
+        List<String> cmd = new ArrayList<>(List.of(ETCD.toString(),
                 "--name", m.name,
                 "--data-dir", m.dataDir.toString(),
                 "--listen-client-urls", m.clientUrl().toString(),
@@ -141,8 +169,14 @@ public final class EtcdCluster implements AutoCloseable {
                 "--initial-cluster-token", dir.getFileName().toString(),
                 "--heartbeat-interval", "50",
                 "--election-timeout", "500",
+                // health is polled here, over plain HTTP whatever the client URLs are
+                "--listen-metrics-urls", "http://127.0.0.1:" + m.metricsPort,
                 "--logger", "zap",
-                "--log-outputs", "stderr");
+                "--log-outputs", "stderr"));
+        if (tls != null) {
+            cmd.addAll(List.of("--cert-file", tls.serverCert().toString(), "--key-file", tls.serverKey().toString(),
+                    "--trusted-ca-file", tls.ca().toString(), "--client-cert-auth"));
+        }
         try {
             m.process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
@@ -161,7 +195,7 @@ public final class EtcdCluster implements AutoCloseable {
                 throw new IllegalStateException("etcd member " + m.name + " exited: " + tail(m));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(m.clientUrl().resolve("/health"))
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.metricsPort + "/health"))
                         .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
                     return;
@@ -210,6 +244,40 @@ public final class EtcdCluster implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run apt-get to install etcd-server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A CA, a serving certificate for 127.0.0.1 and a client certificate, made with openssl. */
+    private static TlsFiles makeCertificates(Path pki) throws IOException {
+        Files.createDirectories(pki);
+        Path ext = pki.resolve("server.ext");
+        Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
+        Path clientExt = pki.resolve("client.ext");
+        Files.writeString(clientExt, "extendedKeyUsage=clientAuth\n");
+        openssl(pki, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=kube4j-test-etcd-ca");
+        for (String who : new String[] {"server", "client"}) {
+            openssl(pki, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", who + ".key", "-out", who + ".csr", "-subj", "/CN=" + who);
+            openssl(pki, "x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-out", who + ".crt", "-days", "2", "-extfile", who + ".ext");
+        }
+        return new TlsFiles(pki.resolve("ca.crt"), pki.resolve("server.crt"), pki.resolve("server.key"),
+                pki.resolve("client.crt"), pki.resolve("client.key"));
+    }
+
+    private static void openssl(Path dir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("openssl " + String.join(" ", args) + " failed: " + out);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
