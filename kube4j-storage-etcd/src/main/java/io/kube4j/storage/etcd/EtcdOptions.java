@@ -81,7 +81,8 @@ public record EtcdOptions(List<URI> endpoints, String keyPrefix, Path caFile, Pa
                     try {
                         out.add(new URI(s.trim()));
                     } catch (java.net.URISyntaxException e) {
-                        throw new IllegalArgumentException("--etcd-endpoints: \"" + s.trim() + "\" is not a URL");
+                        throw new IllegalArgumentException("--etcd-endpoints: \"" + s.trim()
+                                + "\" is not an etcd client URL like https://127.0.0.1:2379");
                     }
                 }
             }
