@@ -342,8 +342,15 @@ public final class ApiServer implements AutoCloseable {
         } catch (StatusException e) {
             sendStatus(ex, e);
         } catch (RuntimeException e) {
-            LOG.error("request failed method={} path={}", req.method(), path, e);
-            sendStatus(ex, StatusException.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            if (e instanceof io.kube4j.storage.StorageException se
+                    && se.code() == io.kube4j.storage.StorageException.Code.UNAVAILABLE) {
+                // a remote store (etcd) that does not answer: known cause, no stack trace
+                LOG.warn("request failed method={} path={} error={}", req.method(), path, se.getMessage());
+                sendStatus(ex, StatusException.internal(se.getMessage()));
+            } else {
+                LOG.error("request failed method={} path={}", req.method(), path, e);
+                sendStatus(ex, StatusException.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            }
         } catch (Throwable t) {
             LOG.error("request failed method={} path={}", req.method(), path, t);
             sendStatus(ex, StatusException.internal(t.toString()));
