@@ -83,7 +83,7 @@ public final class EtcdStorage implements Storage {
                     options.keyPrefix(), rev, compacted.get());
         } catch (RuntimeException e) {
             closeQuietly();
-            String why = e.getMessage().startsWith("etcd: no etcd member answered")
+            String why = String.valueOf(e.getMessage()).startsWith("etcd: no etcd member answered")
                     ? "no member answered within " + options.dialTimeout().toMillis() + "ms" : e.getMessage();
             throw new StorageException(StorageException.Code.UNAVAILABLE, null, 0,
                     "cannot reach etcd at " + endpointList() + ": " + why);
@@ -251,10 +251,7 @@ public final class EtcdStorage implements Storage {
         if (afterRevision < compacted.get() || (afterRevision > 0 && !readable(afterRevision))) {
             throw StorageException.compacted(afterRevision, discoverCompacted(afterRevision + 1));
         }
-        EtcdWatch[] self = new EtcdWatch[1];
-        EtcdWatch w = new EtcdWatch(watchStub, layout, prefix, afterRevision, listener, retries,
-                () -> watches.remove(self[0]));
-        self[0] = w;
+        EtcdWatch w = new EtcdWatch(watchStub, layout, prefix, afterRevision, listener, retries, watches::remove);
         watches.add(w);
         w.start();
         return w;

@@ -37,7 +37,7 @@ final class EtcdWatch implements AutoCloseable {
     private final String kubePrefix;
     private final Consumer<WatchEvent> listener;
     private final ScheduledExecutorService retries;
-    private final Runnable onClose;
+    private final Consumer<EtcdWatch> onClose;
     private final ByteString etcdFrom;
     private final ByteString etcdEnd;
     private final boolean filter;
@@ -49,7 +49,7 @@ final class EtcdWatch implements AutoCloseable {
     private ClientCallStreamObserver<WatchRequest> requests;
 
     EtcdWatch(WatchGrpc.WatchStub stub, EtcdKeyLayout layout, String kubePrefix, long afterRevision,
-              Consumer<WatchEvent> listener, ScheduledExecutorService retries, Runnable onClose) {
+              Consumer<WatchEvent> listener, ScheduledExecutorService retries, Consumer<EtcdWatch> onClose) {
         this.stub = stub;
         this.layout = layout;
         this.kubePrefix = kubePrefix;
@@ -203,6 +203,6 @@ final class EtcdWatch implements AutoCloseable {
             generation++;
             cancelStream();
         }
-        onClose.run();
+        onClose.accept(this);
     }
 }
