@@ -69,6 +69,7 @@ public final class ApiServer implements AutoCloseable {
     private final ApiServerOptions options;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.function.Supplier<Storage> storageFactory;
     private Storage storage;
     private CacheRouter router;
     private Registry registry;
@@ -88,7 +89,16 @@ public final class ApiServer implements AutoCloseable {
     private volatile java.util.concurrent.CompletableFuture<Void> coreStarted;
 
     public ApiServer(ApiServerOptions options) {
+        this(options, null);
+    }
+
+    /**
+     * A server over the store {@code storageFactory} opens (for {@code --storage etcd}, whose client lives in
+     * its own module); null opens the one {@link ApiServerOptions#storage()} names. The server closes it.
+     */
+    public ApiServer(ApiServerOptions options, java.util.function.Supplier<Storage> storageFactory) {
         this.options = options;
+        this.storageFactory = storageFactory;
     }
 
     /** Opens storage, loads the caches, bootstraps the cluster and starts listening. */
@@ -158,8 +168,14 @@ public final class ApiServer implements AutoCloseable {
 
     /** Opens storage, loads the caches, bootstraps the cluster and builds the request handler. */
     private void startCore() throws Exception {
-        storage = options.storage().equals("memory") ? new MemoryStorage()
-                : new SqliteStorage(options.dataDir().resolve("db"));
+        if (storageFactory != null) {
+            storage = storageFactory.get();
+        } else if (options.storage().equals("etcd")) {
+            throw new IllegalStateException("--storage etcd needs an etcd store from the caller");
+        } else {
+            storage = options.storage().equals("memory") ? new MemoryStorage()
+                    : new SqliteStorage(options.dataDir().resolve("db"));
+        }
         router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
         registry = new Registry();
         // identity (issue 6): service-account tokens signed with a key kept next to the cluster CA
@@ -326,8 +342,15 @@ public final class ApiServer implements AutoCloseable {
         } catch (StatusException e) {
             sendStatus(ex, e);
         } catch (RuntimeException e) {
-            LOG.error("request failed method={} path={}", req.method(), path, e);
-            sendStatus(ex, StatusException.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            if (e instanceof io.kube4j.storage.StorageException se
+                    && se.code() == io.kube4j.storage.StorageException.Code.UNAVAILABLE) {
+                // a remote store (etcd) that does not answer: known cause, no stack trace
+                LOG.warn("request failed method={} path={} error={}", req.method(), path, se.getMessage());
+                sendStatus(ex, StatusException.internal(se.getMessage()));
+            } else {
+                LOG.error("request failed method={} path={}", req.method(), path, e);
+                sendStatus(ex, StatusException.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            }
         } catch (Throwable t) {
             LOG.error("request failed method={} path={}", req.method(), path, t);
             sendStatus(ex, StatusException.internal(t.toString()));

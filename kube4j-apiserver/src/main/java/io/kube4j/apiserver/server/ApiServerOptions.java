@@ -13,7 +13,7 @@ import java.util.Set;
  * @param dataDir        where state, certificates and the kubeconfig live
  * @param bindAddress    the address to listen on
  * @param port           the HTTPS port; 0 picks a free one
- * @param storage        "embedded" (SQLite) or "memory"
+ * @param storage        "embedded" (SQLite), "memory" or "etcd" (the caller hands the server an etcd store)
  * @param tokenAuthFile  a static token file, or null
  * @param serviceCidr    the service IP range; its first address is the {@code kubernetes} service
  * @param clock          the clock every timestamp comes from
@@ -35,8 +35,8 @@ public record ApiServerOptions(Path dataDir, String bindAddress, int port, Strin
         if (storage == null) {
             storage = "embedded";
         }
-        if (!storage.equals("embedded") && !storage.equals("memory")) {
-            throw new IllegalArgumentException("--storage must be embedded or memory, got " + storage);
+        if (!storage.equals("embedded") && !storage.equals("memory") && !storage.equals("etcd")) {
+            throw new IllegalArgumentException("--storage must be embedded, memory or etcd, got " + storage);
         }
         if (serviceCidr == null) {
             serviceCidr = DEFAULT_SERVICE_CIDR;

@@ -56,7 +56,18 @@ public final class CacheRouter implements AutoCloseable {
             c.initialize(initial.getOrDefault(c, Map.of()), all.revision());
         }
         revision = all.revision();
-        watch = storage.watch(root, all.revision(), this::onEvent);
+        watch = storage.watch(root, all.revision(), new io.kube4j.storage.WatchListener() {
+            @Override
+            public void accept(WatchEvent e) {
+                onEvent(e);
+            }
+
+            @Override
+            public void onTerminated(io.kube4j.storage.StorageException cause) {
+                // only a remote store (etcd) ends a watch; relisting into live caches is the HA work's
+                LOG.error("storage watch ended, caches stay at rv={} until restart: {}", revision, cause.getMessage());
+            }
+        });
         LOG.info("watch cache started caches={} objects={} rv={}", caches.size(), all.items().size(), revision);
     }
 
