@@ -104,6 +104,16 @@ public final class ApiServer implements AutoCloseable {
     /** Opens storage, loads the caches, bootstraps the cluster and starts listening. */
     public ApiServer start() throws Exception {
         long t0 = System.nanoTime();
+        if (storageFactory != null) {
+            // a store shared by several servers (etcd): the cluster's CA, service-account key and join token come
+            // from it (or go into it, for the first server) before this server loads its certificates
+            storage = storageFactory.get();
+            io.kube4j.apiserver.pki.SharedBootstrap.sync(storage, options.dataDir(), () -> {
+                ClusterPki local = ClusterPki.loadOrCreate(options.dataDir().resolve("tls"), servingSans());
+                io.kube4j.apiserver.authn.serviceaccount.ServiceAccountKey.loadOrCreate(options.dataDir().resolve("tls"));
+                io.kube4j.apiserver.pki.NodeJoin.loadOrCreate(local, options.dataDir().resolve("node-token"));
+            });
+        }
         // storage, caches and bootstrap load while TLS and the HTTP server come up
         java.util.concurrent.CompletableFuture<Void> core = java.util.concurrent.CompletableFuture.runAsync(() -> {
             try {
@@ -169,7 +179,7 @@ public final class ApiServer implements AutoCloseable {
     /** Opens storage, loads the caches, bootstraps the cluster and builds the request handler. */
     private void startCore() throws Exception {
         if (storageFactory != null) {
-            storage = storageFactory.get();
+            // opened by start(), before the certificates
         } else if (options.storage().equals("etcd")) {
             throw new IllegalStateException("--storage etcd needs an etcd store from the caller");
         } else {
