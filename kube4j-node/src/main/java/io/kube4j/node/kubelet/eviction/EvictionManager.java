@@ -76,6 +76,9 @@ public final class EvictionManager implements AutoCloseable {
     public List<Pod> synchronize() {
         List<Pod> evicted = new ArrayList<>();
         for (Pod pod : activePods.get()) {
+            if (!LocalStorageEviction.hasLimits(pod)) {
+                continue; // nothing to enforce: spare the walk and the runtime calls
+            }
             Optional<String> message = LocalStorageEviction.decide(pod, meter.apply(pod));
             if (message.isEmpty()) {
                 continue;

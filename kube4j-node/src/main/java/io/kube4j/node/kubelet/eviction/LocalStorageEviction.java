@@ -24,6 +24,13 @@ public final class LocalStorageEviction {
     private LocalStorageEviction() {
     }
 
+    /** True when the pod sets any local storage limit, so measuring it can lead to an eviction. */
+    public static boolean hasLimits(Pod pod) {
+        boolean sized = list(pod.getSpec().getVolumes()).stream().anyMatch(v -> v.getEmptyDir() != null
+                && v.getEmptyDir().getSizeLimit() != null && !"Memory".equals(v.getEmptyDir().getMedium()));
+        return sized || podLimit(pod) != null;
+    }
+
     /** The eviction message when the pod exceeds one of its local storage limits, else empty. */
     public static Optional<String> decide(Pod pod, PodStorageUsage usage) {
         Optional<String> emptyDir = emptyDirOverLimit(pod, usage);

@@ -125,4 +125,13 @@ class LocalStorageEvictionTest {
         assertThat(LocalStorageEviction.decide(withContainerLimits("1Mi", "1Gi"),
                 new PodStorageUsage(Map.of(), Map.of("c1", 3 * MI), 0))).isEmpty();
     }
+
+    @Test
+    void onlyPodsWithAStorageLimitNeedMeasuring() {
+        assertThat(LocalStorageEviction.hasLimits(base().build())).isFalse();
+        assertThat(LocalStorageEviction.hasLimits(withEmptyDir(null, null))).isFalse();
+        assertThat(LocalStorageEviction.hasLimits(withEmptyDir("Memory", "1Mi"))).isFalse();
+        assertThat(LocalStorageEviction.hasLimits(withEmptyDir(null, "1Mi"))).isTrue();
+        assertThat(LocalStorageEviction.hasLimits(withContainerLimits("1Mi"))).isTrue();
+    }
 }
