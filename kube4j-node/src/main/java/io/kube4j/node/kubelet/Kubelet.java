@@ -50,6 +50,7 @@ public final class Kubelet implements AutoCloseable {
     private final Map<String, Pod> pods = new ConcurrentHashMap<>();
     private final Map<String, String> fingerprints = new HashMap<>();
     private final KubeletStreaming streaming;
+    private final io.kube4j.node.kubelet.eviction.EvictionManager eviction;
     private SharedIndexInformer<Pod> informer;
     private Thread relist;
 
@@ -72,13 +73,18 @@ public final class Kubelet implements AutoCloseable {
                 (ns, name) -> client.secrets().inNamespace(ns).withName(name).get(),
                 this::allocatable,
                 ns -> client.services().inNamespace(ns).list().getItems());
+        var volumes = new io.kube4j.node.kubelet.volume.VolumeManager(config.dataDir().resolve("pods"),
+                volumeSources(client, this::allocatable), clock, new java.util.Random());
         this.syncer = new PodSyncer(runtime, statuses, probes, events, new BackOff(clock), clock,
-                new PodSyncer.NodeContext(config.nodeName(), config.nodeIp()), sources, this::deleteFromApi,
-                new io.kube4j.node.kubelet.volume.VolumeManager(config.dataDir().resolve("pods"),
-                        volumeSources(client, this::allocatable), clock, new java.util.Random()));
+                new PodSyncer.NodeContext(config.nodeName(), config.nodeIp()), sources, this::deleteFromApi, volumes);
         self[0] = syncer;
         this.workers = new PodWorkers(syncer);
         workersRef[0] = workers;
+        var meter = new io.kube4j.node.kubelet.eviction.PodStorageMeter(volumes, runtime, config.podLogsDir(),
+                io.kube4j.node.kubelet.eviction.DiskUsage.DEFAULT_MAX_ENTRIES);
+        this.eviction = new io.kube4j.node.kubelet.eviction.EvictionManager(config.evictionMonitoringPeriod(),
+                this::activePods, meter::measure, events, (pod, grace, reason, message) -> workers.evict(
+                        pod.getMetadata().getUid(), new PodSyncer.Eviction(grace, reason, message)));
         this.streaming = new KubeletStreaming(this, runtime);
     }
 
@@ -116,6 +122,31 @@ public final class Kubelet implements AutoCloseable {
         return sent != null ? sent : pod.getStatus();
     }
 
+    /**
+     * The pods the eviction manager looks at (upstream's active pods): bound here, with a worker, not being deleted,
+     * not finished and not evicted already.
+     */
+    private java.util.List<Pod> activePods() {
+        java.util.List<Pod> out = new java.util.ArrayList<>();
+        for (Pod p : pods.values()) {
+            String uid = p.getMetadata().getUid();
+            if (p.getMetadata().getDeletionTimestamp() != null || !workers.has(uid) || syncer.evicted(uid)) {
+                continue;
+            }
+            var status = lastStatus(p);
+            String phase = status == null ? null : status.getPhase();
+            if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The kubelet's eviction manager (local storage limits), for tests that run a pass by hand. */
+    public io.kube4j.node.kubelet.eviction.EvictionManager evictionManager() {
+        return eviction;
+    }
+
     /** Registers the node (first status and lease written before returning), then starts watching pods. */
     public Kubelet start() {
         nodeStatus.start();
@@ -144,6 +175,7 @@ public final class Kubelet implements AutoCloseable {
                     }
                 }, 0);
         relist = Thread.ofVirtual().name("pleg").start(this::relistLoop);
+        eviction.start();
         LOG.info("kubelet running node {} ({})", config.nodeName(), runtime.versionString());
         return this;
     }
@@ -231,6 +263,7 @@ public final class Kubelet implements AutoCloseable {
         if (relist != null) {
             relist.interrupt();
         }
+        eviction.close();
         if (informer != null) {
             informer.close();
         }

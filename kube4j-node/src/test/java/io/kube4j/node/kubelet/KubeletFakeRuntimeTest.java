@@ -148,4 +148,39 @@ class KubeletFakeRuntimeTest {
                 .until(() -> id.equals(app("keep").getContainerID()));
         assertThat(fake.calls()).doesNotContain("CreateContainer", "RunPodSandbox", "StopContainer");
     }
+
+    @Test
+    void aPodWhoseEmptyDirOutgrowsItsSizeLimitIsEvictedAndNotRestarted() throws Exception {
+        Pod created = client.pods().resource(new PodBuilder().withNewMetadata().withName("hog").endMetadata()
+                .withNewSpec().withNodeName(NODE).withTerminationGracePeriodSeconds(30L)
+                .addNewContainer().withName("app").withImage("kube4j.local/kubia:1")
+                .addNewVolumeMount().withName("scratch").withMountPath("/scratch").endVolumeMount().endContainer()
+                .addNewVolume().withName("scratch").withNewEmptyDir()
+                .withSizeLimit(new io.fabric8.kubernetes.api.model.Quantity("1Mi")).endEmptyDir().endVolume()
+                .endSpec().build()).create();
+        await().atMost(Duration.ofSeconds(10)).until(() -> app("hog") != null && app("hog").getState().getRunning() != null);
+        assertThat(kubelet.evictionManager().synchronize()).as("under its limit").isEmpty();
+        Path volume = dir.resolve("pods").resolve(created.getMetadata().getUid()).resolve("volumes")
+                .resolve("kubernetes.io~empty-dir").resolve("scratch");
+        java.nio.file.Files.write(volume.resolve("big"), new byte[2 * 1024 * 1024]);
+
+        assertThat(kubelet.evictionManager().synchronize()).extracting(p -> p.getMetadata().getName())
+                .containsExactly("hog");
+        String message = "Usage of EmptyDir volume \"scratch\" exceeds the limit \"1Mi\". ";
+        await().atMost(Duration.ofSeconds(10)).until(() -> "Failed".equals(get("hog").getStatus().getPhase()));
+        Pod evicted = get("hog");
+        assertThat(evicted.getStatus().getReason()).isEqualTo("Evicted");
+        assertThat(evicted.getStatus().getMessage()).isEqualTo(message);
+        assertThat(app("hog").getState().getTerminated()).isNotNull();
+        assertThat(fake.calls()).contains("StopContainer", "StopPodSandbox");
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().list().getItems().stream()
+                .anyMatch(e -> "Evicted".equals(e.getReason()) && "Warning".equals(e.getType())
+                        && message.equals(e.getMessage()) && "hog".equals(e.getInvolvedObject().getName())));
+        // evicted for good: neither restarted (restartPolicy Always) nor evicted twice
+        assertThat(kubelet.evictionManager().synchronize()).isEmpty();
+        fake.clearCalls();
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> "Failed".equals(get("hog").getStatus().getPhase()));
+        assertThat(fake.calls()).doesNotContain("CreateContainer", "RunPodSandbox");
+    }
 }

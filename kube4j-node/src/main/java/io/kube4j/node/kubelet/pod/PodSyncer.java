@@ -44,6 +44,14 @@ public final class PodSyncer {
     public record NodeContext(String nodeName, String nodeIp) {
     }
 
+    /**
+     * A kill the kubelet decided on its own (upstream's killPodFunc with a status override): the pod's containers
+     * stop within {@code grace}, whatever the pod's own grace period, and its status becomes phase Failed with this
+     * reason and message. Final: the pod never runs again on this node.
+     */
+    public record Eviction(Duration grace, String reason, String message) {
+    }
+
     /** What the sync leaves for the worker: whether the pod is gone for good, and when to look again. */
     public record Outcome(boolean finished, Duration resyncAfter) {
     }
@@ -61,6 +69,7 @@ public final class PodSyncer {
     private final Consumer<Pod> deleteFromApi;
     private final Map<String, RuntimePodStatus> cache = new ConcurrentHashMap<>();
     private final Map<String, Map<String, PodActions.Waiting>> sticky = new ConcurrentHashMap<>();
+    private final Map<String, Eviction> evictions = new ConcurrentHashMap<>();
 
     public PodSyncer(PodRuntime runtime, StatusManager statuses, ProbeManager probes, EventRecorder events,
                      BackOff backOff, Clock clock, NodeContext node, EnvResolver.Sources envSources,
@@ -76,6 +85,16 @@ public final class PodSyncer {
         this.envSources = envSources;
         this.hookRunner = new Prober(runtime);
         this.deleteFromApi = deleteFromApi;
+    }
+
+    /** Marks the pod for eviction; its worker's next sync kills it. The first eviction asked for wins. */
+    public void requestEviction(String uid, Eviction eviction) {
+        evictions.putIfAbsent(uid, eviction);
+    }
+
+    /** True once the pod was marked for eviction (and until it is cleaned up). */
+    public boolean evicted(String uid) {
+        return evictions.containsKey(uid);
     }
 
     /** The latest runtime view of a pod, by uid (what the probes look at). */
@@ -109,10 +128,24 @@ public final class PodSyncer {
                     : gracePeriod(pod);
             killPod(pod, rs, Duration.ofSeconds(grace));
             rs = refresh(pod);
-            writeStatus(pod, rs, Map.of(), true);
+            Eviction evicted = evictions.get(uid);
+            if (evicted != null) {
+                writeEvicted(pod, rs, evicted); // a terminal status stays as it was
+            } else {
+                writeStatus(pod, rs, Map.of(), true);
+            }
             deleteFromApi.accept(pod);
             cleanUp(pod);
             return new Outcome(true, Duration.ZERO);
+        }
+        Eviction eviction = evictions.get(uid);
+        if (eviction != null) {
+            if (!rs.running().isEmpty() || rs.sandboxes().stream().anyMatch(RuntimeSandbox::ready)) {
+                killPod(pod, rs, eviction.grace());
+                rs = refresh(pod);
+            }
+            writeEvicted(pod, rs, eviction);
+            return new Outcome(false, Duration.ofMinutes(1));
         }
         PodStatus last = statuses.lastSent(uid) != null ? statuses.lastSent(uid) : pod.getStatus();
         if (last != null && ("Succeeded".equals(last.getPhase()) || "Failed".equals(last.getPhase()))) {
@@ -196,6 +229,17 @@ public final class PodSyncer {
                     && cs.getState().getTerminated().getExitCode() == 0);
             status.setPhase(allZero ? "Succeeded" : "Failed");
         }
+        statuses.set(pod, status);
+    }
+
+    /** The status of an evicted pod: what the runtime shows, then phase Failed with the eviction's reason. */
+    private void writeEvicted(Pod pod, RuntimePodStatus rs, Eviction eviction) {
+        boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
+        PodStatus status = PodStatusFunctions.generate(new PodStatusFunctions.Inputs(pod, rs, node.nodeIp(),
+                hostNetwork, Map.of(), probes, clock.instant()));
+        status.setPhase("Failed");
+        status.setReason(eviction.reason());
+        status.setMessage(eviction.message());
         statuses.set(pod, status);
     }
 
@@ -493,6 +537,7 @@ public final class PodSyncer {
         }
         probes.removePod(uid);
         sticky.remove(uid);
+        evictions.remove(uid);
         statuses.forget(uid);
     }
 

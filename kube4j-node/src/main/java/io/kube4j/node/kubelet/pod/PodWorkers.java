@@ -70,6 +70,12 @@ public final class PodWorkers implements AutoCloseable {
         }
     }
 
+    /** Kills the pod for an eviction on its worker, the way every kill goes (see {@link PodSyncer.Eviction}). */
+    public void evict(String uid, PodSyncer.Eviction eviction) {
+        syncer.requestEviction(uid, eviction);
+        poke(uid);
+    }
+
     /** Something about the pod changed in the runtime or the probes. */
     public void poke(String uid) {
         Worker w = workers.get(uid);

@@ -513,6 +513,23 @@ public final class CriPodRuntime implements PodRuntime {
     }
 
     @Override
+    public Map<String, Long> writableLayerBytes(PodRef pod) {
+        Map<String, Long> out = new HashMap<>();
+        for (RuntimeContainer c : podStatus(pod).running()) {
+            try {
+                var stats = runtime.containerStats(io.kube4j.cri.api.ContainerStatsRequest.newBuilder()
+                        .setContainerId(c.id()).build()).getStats();
+                if (stats.hasWritableLayer() && stats.getWritableLayer().hasUsedBytes()) {
+                    out.put(c.name(), stats.getWritableLayer().getUsedBytes().getValue());
+                }
+            } catch (CriException e) {
+                // stopped meanwhile: no figure for it
+            }
+        }
+        return out;
+    }
+
+    @Override
     public List<ImageInfo> listImages() {
         List<ImageInfo> out = new ArrayList<>();
         for (var img : images.listImages(ListImagesRequest.getDefaultInstance()).getImagesList()) {

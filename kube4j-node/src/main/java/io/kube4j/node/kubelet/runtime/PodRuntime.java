@@ -73,6 +73,14 @@ public interface PodRuntime {
 
     String portForwardUrl(String sandboxId);
 
+    /**
+     * Bytes each running container of the pod uses in its writable layer, by container name, as the runtime reports
+     * them (CRI ContainerStats); containers the runtime has no figure for are absent. For the eviction manager.
+     */
+    default Map<String, Long> writableLayerBytes(PodRef pod) {
+        return Map.of();
+    }
+
     /** Images present on the node, with their names and size, for the node status. */
     List<ImageInfo> listImages();
 

@@ -10,9 +10,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /** {@code emptyDir}: a world-writable directory per pod, or a tmpfs sized by {@code sizeLimit} for medium Memory. */
 final class EmptyDirPlugin implements VolumePlugin {
+    static final String DIR_NAME = "kubernetes.io~empty-dir";
+
     @Override
     public String dirName() {
-        return "kubernetes.io~empty-dir";
+        return DIR_NAME;
     }
 
     @Override

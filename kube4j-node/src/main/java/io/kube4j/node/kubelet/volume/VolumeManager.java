@@ -172,6 +172,11 @@ public final class VolumeManager {
         return p;
     }
 
+    /** Where a pod's emptyDir volume lives on the node, set up or not: what the eviction manager measures. */
+    public Path emptyDirPath(String podUid, String volumeName) {
+        return podsDir.resolve(podUid).resolve("volumes").resolve(EmptyDirPlugin.DIR_NAME).resolve(volumeName);
+    }
+
     /** Removes the pod's volume directories (unmounting tmpfs first). Called once its containers are gone. */
     public void tearDown(String podUid) {
         updates.remove(podUid);

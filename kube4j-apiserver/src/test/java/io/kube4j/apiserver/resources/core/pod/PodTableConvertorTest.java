@@ -106,6 +106,24 @@ class PodTableConvertorTest {
     }
 
     @Test
+    void anEvictedPodShowsEvictedUnlessAContainerStatusHasAReason() {
+        // upstream's printer starts from status.reason, and a container's terminated reason overrides it
+        assertThat(cells("""
+                metadata: {name: p}
+                spec: {containers: [{name: a}]}
+                status: {phase: Failed, reason: Evicted}
+                """).get(2)).isEqualTo("Evicted");
+        assertThat(cells("""
+                metadata: {name: p}
+                spec: {containers: [{name: a}]}
+                status:
+                  phase: Failed
+                  reason: Evicted
+                  containerStatuses: [{name: a, state: {terminated: {exitCode: 137, reason: Error}}}]
+                """).get(2)).isEqualTo("Error");
+    }
+
+    @Test
     void initContainersShowProgress() {
         String pod = """
                 metadata: {name: p}
