@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Kubernetes, written in Java.",
         subcommands = {ServerCommand.class, AgentCommand.class, ControllerManagerCommand.class, SchedulerCommand.class,
                 ImagesCommand.class,
-                KillAllCommand.class, KubeconfigCommand.class})
+                KillAllCommand.class, KubeconfigCommand.class, StorageCommand.class})
 public final class Kube4jCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -35,32 +35,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--write-kubeconfig", description = "Also write the admin kubeconfig to this file.")
     Path writeKubeconfig;
 
-    @Option(names = "--storage", description = "Storage backend: embedded (SQLite, default), memory, or etcd"
-            + " (an etcd v3 cluster, see --etcd-endpoints).", defaultValue = "embedded")
-    String storage;
-
-    // etcd storage: upstream's kube-apiserver flag names
-    @Option(names = "--etcd-endpoints", paramLabel = "URL,...",
-            description = "etcd members to use with --storage etcd, e.g. https://127.0.0.1:2379,https://10.0.0.2:2379.")
-    String etcdEndpoints;
-
-    @Option(names = "--etcd-cafile", description = "CA bundle (PEM) that signed the etcd members' certificates.")
-    Path etcdCaFile;
-
-    @Option(names = "--etcd-certfile", description = "Client certificate (PEM) for etcd.")
-    Path etcdCertFile;
-
-    @Option(names = "--etcd-keyfile", description = "Private key (PKCS#8 PEM) of --etcd-certfile.")
-    Path etcdKeyFile;
-
-    @Option(names = "--etcd-prefix", description = "Key prefix in etcd (default: ${DEFAULT-VALUE}).",
-            defaultValue = io.kube4j.storage.etcd.EtcdOptions.DEFAULT_PREFIX)
-    String etcdPrefix;
-
-    @Option(names = "--etcd-request-timeout", converter = GoDurationConverter.class,
-            description = "How long one etcd request may take, retries included (default: ${DEFAULT-VALUE}).",
-            defaultValue = "5s")
-    java.time.Duration etcdRequestTimeout;
+    @CommandLine.Mixin
+    StorageFlags storage = new StorageFlags();
 
     @Option(names = "--token-auth-file", description = "Static bearer tokens: lines of token,user,uid,\"group1,group2\".")
     Path tokenAuthFile;
@@ -161,21 +137,13 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
-        ApiServerOptions options = new ApiServerOptions(dataDir, bindAddress, port, storage, tokenAuthFile, serviceCidr,
+        ApiServerOptions options = new ApiServerOptions(dataDir, bindAddress, port, storage.storage, tokenAuthFile, serviceCidr,
                 null, admissionPlugins);
-        java.util.function.Supplier<io.kube4j.storage.Storage> etcd = null;
-        if (storage.equals("etcd")) {
-            io.kube4j.storage.etcd.EtcdOptions etcdOptions;
-            try {
-                etcdOptions = new io.kube4j.storage.etcd.EtcdOptions(
-                        io.kube4j.storage.etcd.EtcdOptions.parseEndpoints(etcdEndpoints), etcdPrefix,
-                        etcdCaFile, etcdCertFile, etcdKeyFile, null, etcdRequestTimeout);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
-            }
-            etcd = () -> new io.kube4j.storage.etcd.EtcdStorage(etcdOptions);
-        } else if (etcdEndpoints != null) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--etcd-endpoints needs --storage etcd");
+        java.util.function.Supplier<io.kube4j.storage.Storage> etcd;
+        try {
+            etcd = storage.etcd();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         ApiServer server;
         try {

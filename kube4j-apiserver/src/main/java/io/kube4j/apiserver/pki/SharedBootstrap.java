@@ -31,7 +31,7 @@ public final class SharedBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(SharedBootstrap.class);
     public static final String KEY = "/kube4j/bootstrap";
     /** The shared files, relative to the data dir; private ones are written owner-only. */
-    static final List<String> FILES = List.of("tls/ca.crt", "tls/ca.key", "tls/service-account.key",
+    public static final List<String> FILES = List.of("tls/ca.crt", "tls/ca.key", "tls/service-account.key",
             "tls/service-account.pub", "node-token");
 
     private SharedBootstrap() {
@@ -66,7 +66,8 @@ public final class SharedBootstrap {
         return true;
     }
 
-    static byte[] encode(Path dataDir) {
+    /** The shared files of {@code dataDir} as the store keeps them (one JSON object, file name to content). */
+    public static byte[] encode(Path dataDir) {
         ObjectNode files = Json.MAPPER.createObjectNode();
         for (String f : FILES) {
             Path p = dataDir.resolve(f);
@@ -83,7 +84,8 @@ public final class SharedBootstrap {
         }
     }
 
-    private static void adopt(byte[] value, Path dataDir) {
+    /** Writes the shared files {@code value} holds into {@code dataDir}. */
+    public static void adopt(byte[] value, Path dataDir) {
         ObjectNode files = (ObjectNode) Json.parse(value);
         int changed = 0;
         for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = files.fields(); it.hasNext(); ) {
