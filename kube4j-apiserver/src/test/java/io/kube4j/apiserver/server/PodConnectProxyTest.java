@@ -51,7 +51,7 @@ class PodConnectProxyTest {
         admin = SSLContext.getInstance("TLS");
         admin.init(new KeyManager[]{PkiTls.clientKeyManager(pki.admin(), pki.ca())},
                 PkiTls.trust(pki.ca()).getTrustManagers(), null);
-        http = HttpClient.newBuilder().sslContext(admin).connectTimeout(Duration.ofSeconds(10)).build();
+        http = HttpClient.newBuilder().sslContext(admin).connectTimeout(Duration.ofSeconds(30)).build();
         post("/api/v1/nodes", """
                 {"apiVersion":"v1","kind":"Node","metadata":{"name":"node-a"},
                  "status":{"addresses":[{"type":"Hostname","address":"node-a"},{"type":"InternalIP","address":"127.0.0.1"}],
