@@ -27,7 +27,9 @@ public final class Bench {
             new ListBench(true), new WatchLatencyBench(), new NodePodStartupBench(), new SchedulerBench(),
             new IngressBench(), new ProxySyncBench(), new DnsBench(),
             // API server scenarios of issue 7 (api, list, watch-fanout)
-            new ApiBench(), new ListBench(false), new WatchFanoutBench());
+            new ApiBench(), new ListBench(false), new WatchFanoutBench(),
+            // volumes, configuration and identity (issue 6), on the real node
+            new VolumesBench());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Bench() {
