@@ -29,7 +29,9 @@ public final class Bench {
             // API server scenarios of issue 7 (api, list, watch-fanout)
             new ApiBench(), new ListBench(false), new WatchFanoutBench(),
             // volumes, configuration and identity (issue 6), on the real node
-            new VolumesBench());
+            new VolumesBench(),
+            // the store under the API server: embedded SQLite and etcd side by side
+            new StorageBench());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Bench() {

@@ -75,10 +75,11 @@ public final class EtcdCluster implements AutoCloseable {
     public record TlsFiles(Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey) {
     }
 
-    private EtcdCluster(int size, boolean withTls) throws IOException {
+    private EtcdCluster(int size, boolean withTls, Path dataRoot) throws IOException {
         ensureInstalled();
         Path shm = Path.of("/dev/shm");
-        dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "kube4j-etcd")
+        dir = dataRoot != null ? Files.createTempDirectory(dataRoot, "kube4j-etcd")
+                : Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "kube4j-etcd")
                 : Files.createTempDirectory("kube4j-etcd");
         tls = withTls ? makeCertificates(dir.resolve("pki")) : null;
         for (int i = 0; i < size; i++) {
@@ -102,10 +103,22 @@ public final class EtcdCluster implements AutoCloseable {
         return start(size, false);
     }
 
+    /**
+     * One member whose data lives under {@code dataRoot} (tests use memory, /dev/shm; a benchmark comparing stores
+     * wants the same disk as the other store).
+     */
+    public static EtcdCluster singleOn(Path dataRoot) {
+        return start(1, false, dataRoot);
+    }
+
     private static EtcdCluster start(int size, boolean withTls) {
+        return start(size, withTls, null);
+    }
+
+    private static EtcdCluster start(int size, boolean withTls, Path dataRoot) {
         EtcdCluster c;
         try {
-            c = new EtcdCluster(size, withTls);
+            c = new EtcdCluster(size, withTls, dataRoot);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
