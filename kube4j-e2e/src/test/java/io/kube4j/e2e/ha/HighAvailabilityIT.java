@@ -220,9 +220,16 @@ class HighAvailabilityIT {
         Duration cmHandover = null;
         Duration schedHandover = schedulerDiesToo ? null : Duration.ZERO;
         Instant deadline = killed.plusSeconds(40);
+        Instant lastRenewByDead = Instant.EPOCH;
         while ((cmHandover == null || schedHandover == null) && Instant.now().isBefore(deadline)) {
-            if (cmHandover == null && !Set.of("", cmHolder).contains(holder(ks, CM_LEASE))) {
-                cmHandover = Duration.between(killed, Instant.now());
+            if (cmHandover == null) {
+                String[] spec = ks.run("get", "lease", "-n", "kube-system", CM_LEASE, "-o",
+                        "jsonpath={.spec.holderIdentity} {.spec.renewTime}").stdout().trim().split(" ");
+                if (spec.length == 2 && spec[0].equals(cmHolder)) {
+                    lastRenewByDead = Instant.parse(spec[1]);
+                } else if (spec.length == 2 && !spec[0].isEmpty()) {
+                    cmHandover = Duration.between(killed, Instant.now());
+                }
             }
             if (schedHandover == null && !Set.of("", schedHolder).contains(holder(ks, SCHED_LEASE))) {
                 schedHandover = Duration.between(killed, Instant.now());
@@ -232,6 +239,15 @@ class HighAvailabilityIT {
         System.out.printf("HA handover after kill -9: kube-controller-manager %s, kube-scheduler %s%n",
                 cmHandover, schedulerDiesToo ? schedHandover : "(leader survived)");
         assertThat(cmHandover).as("controller-manager handover\n" + survivor.logTail(30)).isNotNull();
+        // the Lease's own times: the new holder acquired it only once the dead leader's last renewal had run out
+        Instant acquired = Instant.parse(ks.run("get", "lease", "-n", "kube-system", CM_LEASE, "-o",
+                "jsonpath={.spec.acquireTime}").stdout().trim());
+        Duration silentToAcquired = Duration.between(lastRenewByDead, acquired);
+        System.out.printf("HA: last renewal by the dead leader %s before the kill; new holder acquired %s after it%n",
+                Duration.between(lastRenewByDead, killed), silentToAcquired);
+        assertThat(silentToAcquired).as("no takeover before the lease ran out").isGreaterThanOrEqualTo(LEASE_DURATION);
+        // then within one retry period (1 s, up to 2.2 s with fabric8's jitter) and some slack for a busy machine
+        assertThat(silentToAcquired).isLessThan(LEASE_DURATION.plusSeconds(4));
         // the Lease was renewed at most a retry period before the kill: it expires within the lease duration, and
         // the survivor tries every retry period (1 s); the rest is slack for a busy machine
         assertThat(cmHandover).isLessThan(LEASE_DURATION.plusSeconds(6));
