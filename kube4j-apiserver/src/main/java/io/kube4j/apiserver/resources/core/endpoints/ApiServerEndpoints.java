@@ -76,6 +76,22 @@ public final class ApiServerEndpoints {
     }
 
     private static void put(Store store, ObjectNode want, String... fields) {
+        // API servers sharing one etcd start together: another may create or update the object between our read
+        // and our write; read again and converge
+        for (int attempt = 1; ; attempt++) {
+            try {
+                putOnce(store, want, fields);
+                return;
+            } catch (StatusException e) {
+                boolean raced = e.reason() == StatusReason.ALREADY_EXISTS || e.reason() == StatusReason.CONFLICT;
+                if (!raced || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void putOnce(Store store, ObjectNode want, String... fields) {
         ObjectNode have;
         try {
             have = store.get(NAMESPACE, NAME);
