@@ -19,15 +19,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A client's view of the ConfigMaps of one namespace kept as client-go's reflector keeps it: list, then watch
  * from the list's resourceVersion (fabric8 resumes a broken watch from the last resourceVersion it saw), and
  * list again when the server answers 410 Gone. Records every event and every list, so a test can tell whether
- * a write was seen as an event, covered by a later list, or missed. Thread-safe.
+ * a write was seen as an event, covered by a later list, or missed. Shared with the e2e fault tests. Thread-safe.
  */
-final class ConfigMapReflector implements AutoCloseable {
+public final class ConfigMapReflector implements AutoCloseable {
     /** One event as delivered. */
-    record Seen(String type, String name, long rv, String seq) {
+    public record Seen(String type, String name, long rv, String seq) {
     }
 
     /** One (re-)list: the resourceVersion it was read at and each object's resourceVersion. */
-    record Listing(long rv, Map<String, Long> objects) {
+    public record Listing(long rv, Map<String, Long> objects) {
     }
 
     private final KubernetesClient client;
@@ -39,12 +39,12 @@ final class ConfigMapReflector implements AutoCloseable {
     private volatile int gone;
     private Watch watch;
 
-    ConfigMapReflector(KubernetesClient client, String namespace) {
+    public ConfigMapReflector(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
     }
 
-    ConfigMapReflector start() {
+    public ConfigMapReflector start() {
         relist();
         return this;
     }
@@ -104,21 +104,21 @@ final class ConfigMapReflector implements AutoCloseable {
         }
     }
 
-    List<Seen> events() {
+    public List<Seen> events() {
         return List.copyOf(events);
     }
 
-    List<Listing> listings() {
+    public List<Listing> listings() {
         return List.copyOf(listings);
     }
 
     /** The resourceVersion of each object as this client sees it now. */
-    Map<String, Long> state() {
+    public Map<String, Long> state() {
         return Map.copyOf(state);
     }
 
     /** How many times the server answered 410 Gone. */
-    int gone() {
+    public int gone() {
         return gone;
     }
 
@@ -126,7 +126,7 @@ final class ConfigMapReflector implements AutoCloseable {
      * The writes (name → resourceVersions, in order) this client neither saw as an event nor got from a list
      * read at or after them.
      */
-    List<String> missed(Map<String, List<Long>> acknowledged) {
+    public List<String> missed(Map<String, List<Long>> acknowledged) {
         List<String> missed = new ArrayList<>();
         Map<String, List<Long>> seen = new HashMap<>();
         for (Seen s : events) {
@@ -148,7 +148,7 @@ final class ConfigMapReflector implements AutoCloseable {
     }
 
     /** Events that repeat a (name, resourceVersion) seen before, or go back for their object. */
-    List<String> repeatedOrOutOfOrder() {
+    public List<String> repeatedOrOutOfOrder() {
         List<String> bad = new ArrayList<>();
         Map<String, Long> last = new HashMap<>();
         for (Seen s : events) {
