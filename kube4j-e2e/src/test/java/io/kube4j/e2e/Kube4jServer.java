@@ -129,7 +129,10 @@ public final class Kube4jServer implements AutoCloseable {
         command.add(javaBinary);
         command.addAll(jvmArgs());
         command.addAll(List.of("-jar", jar.toString(), "server",
-                "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--storage", "embedded"));
+                "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
+        if (!extraArgs.contains("--storage")) {
+            command.addAll(List.of("--storage", "embedded")); // the flag may be given once: extraArgs may pick etcd
+        }
         if (withNode) {
             command.addAll(List.of("--node-name", NODE_NAME, "--node-ip", "127.0.0.1"));
         } else {
