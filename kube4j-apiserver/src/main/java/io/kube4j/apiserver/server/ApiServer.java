@@ -242,6 +242,11 @@ public final class ApiServer implements AutoCloseable {
         return storage;
     }
 
+    /** The watch caches' router: whether they are ready and how often they re-listed. */
+    public CacheRouter cacheRouter() {
+        return router;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }

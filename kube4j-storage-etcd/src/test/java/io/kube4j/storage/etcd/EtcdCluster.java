@@ -155,6 +155,30 @@ public final class EtcdCluster implements AutoCloseable {
         return tls == null ? o : o.withTls(tls.ca(), tls.clientCert(), tls.clientKey());
     }
 
+    /** The member that leads the cluster now, from the members' metrics. */
+    public Member leader() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        for (Member m : members) {
+            if (!m.running()) {
+                continue;
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + m.metricsPort + "/metrics"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.body().lines().anyMatch(l -> l.equals("etcd_server_is_leader 1"))) {
+                    return m;
+                }
+            } catch (IOException e) {
+                // not answering: not the leader we can kill
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("no etcd member leads");
+    }
+
     /** Kills a member at once (SIGKILL), as a crash would. */
     public void kill(Member m) throws InterruptedException {
         m.process.destroyForcibly();

@@ -6,22 +6,33 @@ import io.kube4j.apimachinery.errors.StatusReason;
 import io.kube4j.storage.KeyValue;
 import io.kube4j.storage.ListResult;
 import io.kube4j.storage.Storage;
+import io.kube4j.storage.StorageException;
 import io.kube4j.storage.WatchEvent;
+import io.kube4j.storage.WatchListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
  * Holds one storage watch over the whole registry and routes each change, in revision order, to the
  * {@link WatchCache} of its resource. Because it sees every revision, it also knows how fresh all
- * caches are, which consistent reads wait for. Thread-safe.
+ * caches are, which consistent reads wait for.
+ * <p>
+ * When the storage watch ends on its own (a remote store whose history was compacted while it could not
+ * resume), the router recovers as upstream's cacher does: it marks the caches not ready, ends every open
+ * watcher, re-lists at the current revision, replaces each cache's contents, and watches again from that
+ * revision. Reads that need fresh data wait for the recovery meanwhile, and answer 429 "storage is
+ * (re)initializing" if it takes longer than their budget. Thread-safe.
  */
 public final class CacheRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CacheRouter.class);
+    private static final long MAX_RETRY_MILLIS = 2_000;
 
     private final Storage storage;
     private final String root;
@@ -29,6 +40,14 @@ public final class CacheRouter implements AutoCloseable {
     private final Map<String, WatchCache> caches = new ConcurrentHashMap<>();
     private final Object progress = new Object();
     private volatile long revision;
+    /** False until the first list and while re-listing after the storage watch ended. */
+    private volatile boolean ready;
+    private volatile boolean closed;
+    private final AtomicInteger recoveries = new AtomicInteger();
+    /** Set while a virtual thread re-lists, so one end of the watch starts one recovery. */
+    private final AtomicBoolean recovering = new AtomicBoolean();
+    /** The listener of the storage watch the caches follow; events of any other are dropped. */
+    private volatile Follower current;
     private AutoCloseable watch;
 
     public CacheRouter(Storage storage, String root, Function<KeyValue, ObjectNode> decoder) {
@@ -43,32 +62,133 @@ public final class CacheRouter implements AutoCloseable {
     }
 
     /** Loads every cache from one consistent read, then follows the storage watch. */
-    public synchronized void start() {
+    public void start() {
+        int objects = load();
+        LOG.info("watch cache started caches={} objects={} rv={}", caches.size(), objects, revision);
+    }
+
+    /**
+     * Lists everything at the current revision, replaces every cache with it and watches from that
+     * revision. Returns the number of objects listed; fails when the store cannot be read or the new
+     * watch ended at once.
+     */
+    private synchronized int load() {
+        if (closed) {
+            return 0;
+        }
+        if (watch != null) {
+            current = null;
+            closeQuietly(watch);
+            watch = null;
+        }
         ListResult all = storage.list(root, null, 0, 0);
-        Map<WatchCache, Map<String, ObjectNode>> initial = new HashMap<>();
+        Map<WatchCache, Map<String, ObjectNode>> state = new HashMap<>();
         for (KeyValue kv : all.items()) {
             WatchCache c = cacheFor(kv.key());
             if (c != null) {
-                initial.computeIfAbsent(c, x -> new HashMap<>()).put(kv.key(), decoder.apply(kv));
+                try {
+                    state.computeIfAbsent(c, x -> new HashMap<>()).put(kv.key(), decoder.apply(kv));
+                } catch (RuntimeException ex) {
+                    LOG.error("cannot decode stored object key={} rv={}", kv.key(), kv.modRevision(), ex);
+                }
             }
         }
         for (WatchCache c : caches.values()) {
-            c.initialize(initial.getOrDefault(c, Map.of()), all.revision());
+            c.replace(state.getOrDefault(c, Map.of()), all.revision());
         }
-        revision = all.revision();
-        watch = storage.watch(root, all.revision(), new io.kube4j.storage.WatchListener() {
-            @Override
-            public void accept(WatchEvent e) {
+        synchronized (progress) {
+            // a re-list never goes back: the store read at least what the old watch delivered
+            revision = all.revision();
+            progress.notifyAll();
+        }
+        Follower follower = new Follower();
+        current = follower;
+        watch = storage.watch(root, all.revision(), follower);
+        synchronized (progress) {
+            if (follower.ended) {
+                throw new StorageException(StorageException.Code.UNAVAILABLE, root, revision,
+                        "storage watch ended as it started");
+            }
+            ready = true;
+            progress.notifyAll();
+        }
+        return all.items().size();
+    }
+
+    /** Follows one storage watch; the router drops its events once it follows another. */
+    private final class Follower implements WatchListener {
+        /** Written under {@code progress}. */
+        volatile boolean ended;
+
+        @Override
+        public void accept(WatchEvent e) {
+            if (this == current) {
                 onEvent(e);
             }
+        }
 
-            @Override
-            public void onTerminated(io.kube4j.storage.StorageException cause) {
-                // only a remote store (etcd) ends a watch; relisting into live caches is the HA work's
-                LOG.error("storage watch ended, caches stay at rv={} until restart: {}", revision, cause.getMessage());
+        @Override
+        public void onTerminated(StorageException cause) {
+            terminated(this, cause);
+        }
+    }
+
+    /** The storage watch ended: reads wait, watchers end, and a virtual thread re-lists until it succeeds. */
+    private void terminated(Follower follower, StorageException cause) {
+        synchronized (progress) {
+            follower.ended = true;
+            if (closed || follower != current) {
+                return;
             }
-        });
-        LOG.info("watch cache started caches={} objects={} rv={}", caches.size(), all.items().size(), revision);
+            ready = false;
+        }
+        if (!recovering.compareAndSet(false, true)) {
+            // the running recovery sees the end when it finishes
+            return;
+        }
+        LOG.warn("storage watch ended, re-listing caches rv={} cause={}", revision, cause.getMessage());
+        for (WatchCache c : caches.values()) {
+            c.terminateWatchers();
+        }
+        Thread.ofVirtual().name("watch-cache-relist").start(this::recover);
+    }
+
+    private void recover() {
+        long t0 = System.nanoTime();
+        long pause = 100;
+        while (!closed) {
+            try {
+                int objects = load();
+                recoveries.incrementAndGet();
+                LOG.info("watch cache re-listed objects={} rv={} millis={}", objects, revision,
+                        (System.nanoTime() - t0) / 1_000_000);
+                recovering.set(false);
+                Follower f = current;
+                if (f == null || !f.ended || !recovering.compareAndSet(false, true)) {
+                    return;
+                }
+                // the new watch ended while this recovery finished: go again
+                continue;
+            } catch (RuntimeException e) {
+                LOG.warn("watch cache re-list failed, retrying inMillis={} error={}", pause, e.toString());
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException ie) {
+                return;
+            }
+            pause = Math.min(pause * 2, MAX_RETRY_MILLIS);
+        }
+    }
+
+    /** Whether the caches follow the store (false while they re-list). */
+    public boolean ready() {
+        return ready;
+    }
+
+    /** How many times the caches re-listed after their storage watch ended. */
+    public int recoveries() {
+        return recoveries.get();
     }
 
     private WatchCache cacheFor(String key) {
@@ -113,18 +233,23 @@ public final class CacheRouter implements AutoCloseable {
     }
 
     /**
-     * Blocks until the caches have seen {@code rv}, for consistent reads. Fails with 504 Timeout
-     * after {@code timeoutMillis}, as upstream does for a resourceVersion that is too large.
+     * Blocks until the caches are ready and have seen {@code rv}, for consistent reads. Fails after
+     * {@code timeoutMillis} with 504 Timeout, as upstream does for a resourceVersion that is too large,
+     * or with 429 while the caches are still re-listing, as upstream's cacher does when not ready.
      */
     public void waitFor(long rv, long timeoutMillis) {
-        if (revision >= rv) {
+        if (ready && revision >= rv) {
             return;
         }
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         synchronized (progress) {
-            while (revision < rv) {
+            while (!ready || revision < rv) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
+                    if (!ready) {
+                        throw new StatusException(StatusReason.TOO_MANY_REQUESTS, 429,
+                                "storage is (re)initializing", null, null, null, null, 1);
+                    }
                     throw new StatusException(StatusReason.TIMEOUT, 504,
                             "Too large resource version: " + rv + ", current: " + revision,
                             null, null, null, null, null);
@@ -145,13 +270,27 @@ public final class CacheRouter implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        synchronized (progress) {
+            closed = true;
+            progress.notifyAll();
+        }
+        closeWatch();
+    }
+
+    private synchronized void closeWatch() {
+        current = null;
         if (watch != null) {
-            try {
-                watch.close();
-            } catch (Exception e) {
-                LOG.debug("closing storage watch", e);
-            }
+            closeQuietly(watch);
+            watch = null;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing storage watch", e);
         }
     }
 }

@@ -34,10 +34,26 @@ public final class WatchCache {
         return prefix;
     }
 
-    /** Loads the initial state read at {@code revision}. Called once, before any event. */
-    synchronized void initialize(Map<String, ObjectNode> initial, long revision) {
-        objects.putAll(initial);
+    /**
+     * Replaces the whole state with a list read at {@code revision}, as upstream's watch cache does after its
+     * reflector re-lists: the change window empties (a watch from before {@code revision} gets 410, so its
+     * client re-lists) and every open watcher ends, since the changes it missed can no longer be told.
+     * Called by the router at start and when it re-lists after its storage watch ended.
+     */
+    synchronized void replace(Map<String, ObjectNode> state, long revision) {
+        objects.clear();
+        objects.putAll(state);
+        window.clear();
         windowStart = revision;
+        terminateWatchers();
+    }
+
+    /** Ends every open watcher; their clients watch again from their last resourceVersion. */
+    synchronized void terminateWatchers() {
+        for (CacheWatcher w : watchers) {
+            w.close();
+        }
+        watchers.clear();
     }
 
     /** Applies one change. Called by the router, in revision order. */

@@ -1,0 +1,135 @@
+package io.kube4j.e2e.ha;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kube4j.e2e.Kube4jServer;
+import io.kube4j.storage.etcd.ConfigMapReflector;
+import io.kube4j.storage.etcd.EtcdCluster;
+import io.kube4j.storage.etcd.WriteLoad;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The write-load fault test against real {@code kube4j server} processes: three etcd members, three API servers
+ * on them (no node, scheduler or controllers), writers creating and updating ConfigMaps through a client that
+ * fails over to the next server, while one server is killed with {@code kill -9} and then the etcd leader is
+ * killed. No acknowledged write may be lost, and a watch on a survivor must see each one once, in order. Every
+ * process is stopped by its PID in the finally block.
+ */
+class WriteLoadFaultIT {
+    private static final int SERVERS = 3;
+    private static final String NS = "default";
+
+    @Test
+    @Timeout(300)
+    void noAcknowledgedWriteIsLostWhenAServerIsKilledAndTheEtcdLeaderDies() throws Exception {
+        EtcdCluster etcd = EtcdCluster.start(3);
+        List<Kube4jServer> servers = new ArrayList<>();
+        List<AutoCloseable> closing = new ArrayList<>();
+        WriteLoad load = null;
+        try {
+            String endpoints = etcd.endpoints().stream().map(URI::toString).collect(Collectors.joining(","));
+            for (int i = 0; i < SERVERS; i++) {
+                // one after the other: the later ones take the first one's identity from the store
+                servers.add(Kube4jServer.startFresh("writeload-" + i, false, "--storage", "etcd",
+                        "--etcd-endpoints", endpoints, "--disable-scheduler", "--disable-controllers"));
+            }
+            KubernetesClient watchClient = client(servers.get(2));
+            closing.add(watchClient);
+            ConfigMapReflector reflector = new ConfigMapReflector(watchClient, NS).start();
+            closing.add(reflector);
+            List<List<KubernetesClient>> clients = new ArrayList<>();
+            for (int w = 0; w < SERVERS; w++) {
+                List<KubernetesClient> ordered = new ArrayList<>();
+                for (int k = 0; k < SERVERS; k++) {
+                    KubernetesClient c = client(servers.get((w + k) % SERVERS));
+                    closing.add(c);
+                    ordered.add(c);
+                }
+                clients.add(ordered);
+            }
+            load = new WriteLoad(NS, clients);
+            long t0 = System.nanoTime();
+            load.start();
+
+            Thread.sleep(4_000);
+            long serverKilledAt = System.nanoTime();
+            servers.get(0).kill();
+            Thread.sleep(4_000);
+            EtcdCluster.Member leader = etcd.leader();
+            long etcdKilledAt = System.nanoTime();
+            etcd.kill(leader);
+            Thread.sleep(5_000);
+            load.stop();
+            long loadMillis = (System.nanoTime() - t0) / 1_000_000;
+
+            assertThat(load.failure()).isNull();
+            int lost = 0;
+            for (Kube4jServer survivor : servers.subList(1, SERVERS)) {
+                try (KubernetesClient c = client(survivor)) {
+                    List<String> missing = load.lostOn(c);
+                    assertThat(missing).as("on %s", survivor).isEmpty();
+                    lost += missing.size();
+                }
+            }
+            Map<String, Long> truth = new HashMap<>();
+            load.last().values().forEach(a -> truth.put(a.name(), a.rv()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> reflector.state().equals(truth));
+            List<String> missed = reflector.missed(load.acknowledged());
+            assertThat(missed).isEmpty();
+            assertThat(reflector.repeatedOrOutOfOrder()).isEmpty();
+            assertThat(load.failovers(0)).isGreaterThanOrEqualTo(1);
+            assertThat(load.acksAfter(0, serverKilledAt)).isPositive();
+
+            System.out.printf("HA write load (processes, kill -9): writers=%d loadMillis=%d objects=%d "
+                            + "acknowledged=%d lost=%d watchEvents=%d missed=%d lists=%d gone=%d failovers=%d "
+                            + "ambiguousResolved=%d stallAfterServerKillMillis=%d stallAfterEtcdLeaderKillMillis=%d%n",
+                    SERVERS, loadMillis, truth.size(), load.acks(), lost, reflector.events().size(), missed.size(),
+                    reflector.listings().size(), reflector.gone(), load.failovers(), load.ambiguousResolved(),
+                    load.longestStall(serverKilledAt), load.longestStall(etcdKilledAt));
+        } finally {
+            if (load != null) {
+                load.stop();
+            }
+            for (AutoCloseable c : closing) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing the rest anyway
+                }
+            }
+            for (Kube4jServer s : servers) {
+                s.close();
+            }
+            etcd.close();
+        }
+    }
+
+    /** An admin client of {@code server} from its kubeconfig, with fabric8's own retries off. */
+    private static KubernetesClient client(Kube4jServer server) throws Exception {
+        Config config = Config.fromKubeconfig(Files.readString(server.kubeconfig()));
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(config)
+                .withNamespace(NS)
+                // the admin key is ECDSA P-256; fabric8 reads a PKCS#8 key as RSA unless told
+                .withClientKeyAlgo("EC")
+                .withRequestRetryBackoffLimit(0)
+                .withConnectionTimeout(2_000)
+                .withRequestTimeout(15_000)
+                .withWatchReconnectInterval(200)
+                .build()).build();
+    }
+}
