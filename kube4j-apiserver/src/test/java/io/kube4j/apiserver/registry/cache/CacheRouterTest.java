@@ -112,6 +112,10 @@ class CacheRouterTest {
         CacheWatcher open = configMaps.watch(before, o -> true, 100, before);
         CacheWatcher fromScratch = configMaps.watch(null, o -> true, 100, before);
         assertThat(fromScratch.next(1_000).type()).isEqualTo(CacheEvent.Type.ADDED);
+        // a change after the start is in the window: resuming from before it works until the re-list
+        KeyValue z = storage.create(CM + "default/z", object("z", "1"));
+        router.waitFor(z.modRevision(), 5_000);
+        configMaps.watch(before, o -> true, 100, z.modRevision()).close();
 
         storage.endWatches(compacted());
         KeyValue b = storage.create(CM + "default/b", object("b", "1"));
@@ -122,12 +126,12 @@ class CacheRouterTest {
         assertThat(open.next(100)).isNull();
         assertThat(fromScratch.isClosed()).isTrue();
         assertThat(configMaps.watcherCount()).isZero();
-        // the window starts at the re-list: the change at b is not in it, so resuming from before is 410
+        // the window starts at the re-list (at or after z): resuming from before z is 410
         assertThatThrownBy(() -> configMaps.watch(before, o -> true, 100, router.revision()))
                 .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(410));
         // a client that re-lists gets b and watches on from the list's revision without a gap
         long listed = router.revision();
-        assertThat(configMaps.list(CM, o -> true)).hasSize(2);
+        assertThat(configMaps.list(CM, o -> true)).hasSize(3);
         CacheWatcher again = configMaps.watch(listed, o -> true, 100, listed);
         KeyValue c = storage.create(CM + "default/c", object("c", "1"));
         CacheEvent e = again.next(5_000);
