@@ -25,7 +25,9 @@ import java.util.Map;
 public final class Bench {
     private static final List<Benchmark> ALL = List.of(new ColdStartBench(), new IdleRssBench(), new PodCreateBench(),
             new ListTableBench(), new WatchLatencyBench(), new NodePodStartupBench(), new SchedulerBench(),
-            new IngressBench(), new ProxySyncBench(), new DnsBench());
+            new IngressBench(), new ProxySyncBench(), new DnsBench(),
+            // scale with simulated nodes
+            new DensityBench(), new SimNodeHeapBench());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Bench() {
