@@ -34,7 +34,8 @@ final class SchedulerBench implements Benchmark {
 
     @Override
     public String method() {
-        return "child server (--disable-node, scheduler on, leader election on); N Node objects with 32 CPU / 128 Gi"
+        return "child server (--disable-node --disable-controllers: API server and scheduler, as upstream's"
+                + " scheduler_perf; leader election on); N Node objects with 32 CPU / 128 Gi"
                 + " / 110 pods allocatable and Ready=True are created, then a watch on namespace " + NAMESPACE
                 + " opens and C clients create M pods (one container, requests 100m CPU / 128 Mi) as fast as the"
                 + " server answers. Rate = M / (first create sent -> last pod seen bound on the watch); latency ="
@@ -68,7 +69,10 @@ final class SchedulerBench implements Benchmark {
     private boolean runOnce(BenchContext ctx, int nodes, int m, Map<String, Object> results) throws Exception {
         BenchOptions o = ctx.options();
         Path dir = ctx.freshDataDir("scheduler");
-        ServerProcess sp = ServerProcess.startReady(o, dir, "scheduler-" + nodes + "x" + m);
+        // API server and scheduler only, as upstream's scheduler_perf: the fake nodes never renew a Lease, so a
+        // node lifecycle controller would mark them NotReady after its 40 s grace period and evict their pods
+        ServerProcess sp = ServerProcess.startReady(o, dir, "scheduler-" + nodes + "x" + m, null,
+                List.of("--disable-controllers"));
         List<AdminClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < o.clients(); i++) {
@@ -78,7 +82,7 @@ final class SchedulerBench implements Benchmark {
             parallel(clients, nodes, (c, i) -> createNode(c, "node-" + i));
             System.out.printf("  %d nodes created in %d ms%n", nodes, (System.nanoTime() - t0) / 1_000_000);
             clients.getFirst().ensureNamespace(NAMESPACE);
-            awaitDefaultServiceAccount(clients.getFirst(), NAMESPACE);
+            ensureDefaultServiceAccount(clients.getFirst(), NAMESPACE);
 
             long[] created = new long[m];
             long[] bound = new long[m];
@@ -206,6 +210,16 @@ final class SchedulerBench implements Benchmark {
                 throw new IllegalStateException("no serviceaccount " + namespace + "/default after 60 s");
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** Creates {@code NS/default} where no service account controller runs (ServiceAccount admission needs it). */
+    static void ensureDefaultServiceAccount(AdminClient c, String namespace) throws Exception {
+        AdminClient.Reply r = c.post("/api/v1/namespaces/" + namespace + "/serviceaccounts",
+                "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"default\"}}"
+                        .getBytes(StandardCharsets.UTF_8));
+        if (r.status() != 201 && r.status() != 409) {
+            throw new IllegalStateException("create serviceaccount " + namespace + "/default: HTTP " + r.status());
         }
     }
 
