@@ -47,8 +47,8 @@ final class DensityBench implements Benchmark {
 
     @Override
     public String goal() {
-        return "5000 nodes + 150000 pods (1000 ReplicaSets x 150) all Running with the server in -Xmx8g; probe"
-                + " (mutating API call) p99 < 1 s throughout";
+        return "every pod Running with the server in -Xmx8g, probe (mutating API call) p99 < 1 s in every tenth of"
+                + " the churn; judged at the size run, the goal's size is 5000 nodes + 150000 pods (1000 x 150)";
     }
 
     @Override
@@ -153,6 +153,7 @@ final class DensityBench implements Benchmark {
             results.put("probeOver1s", probe.over(1000));
             results.put("probeFailures", probe.failures());
             results.put("probeP99PerTenth", probe.p99PerTenth());
+            results.put("nodeNotReadyTransitions", countLines(sp, "stopped posting status"));
             results.put("serverLiveHeapMb", ClassHistogram.mb(heap.liveBytes()));
             results.put("serverRssMb", Math.round(mem[0] / 102.4) / 10.0);
             results.put("serverRssHwmMb", Math.round(mem[1] / 102.4) / 10.0);
@@ -161,8 +162,10 @@ final class DensityBench implements Benchmark {
             results.put("serverGc", gc.toMap());
             results.put("serverTopClassesMb", top(heap, 8));
             results.put("agentRssMb", Math.round(agentRss / 102.4) / 10.0);
+            // "throughout": the p99 of every tenth of the churn, not only the overall one
+            List<Double> tenths = probe.p99PerTenth();
             boolean met = allReady && running[0] == total && probeLat.p99Ms() < GOAL_PROBE_P99_MS
-                    && probe.failures() == 0;
+                    && tenths.stream().allMatch(t -> t.isNaN() || t < GOAL_PROBE_P99_MS) && probe.failures() == 0;
             System.out.printf("  server live heap %.0f MB (RSS %.0f MB), %d GC pauses > 100 ms (max %.0f ms); probe p50 %.0f"
                             + " ms p99 %.0f ms%n", ClassHistogram.mb(heap.liveBytes()), mem[0] / 1024.0,
                     gc.longerThan(100), gc.maxMs(), probeLat.p50Ms(), probeLat.p99Ms());
@@ -177,6 +180,13 @@ final class DensityBench implements Benchmark {
             }
             sp.close();
             ServerProcess.deleteTree(dir);
+        }
+    }
+
+    /** Lines of the server's log containing {@code text} (the node lifecycle controller logs each Unknown node). */
+    static long countLines(ServerProcess sp, String text) throws java.io.IOException {
+        try (var lines = Files.lines(sp.log())) {
+            return lines.filter(l -> l.contains(text)).count();
         }
     }
 

@@ -237,6 +237,11 @@ final class ServerProcess implements AutoCloseable {
         return dataDir;
     }
 
+    /** The server's log file (its stdout and stderr). */
+    Path log() {
+        return log;
+    }
+
     /** An authenticated admin client with the cluster's admin certificate. */
     AdminClient admin() {
         SSLContext ssl = Tls.clientContext(dataDir.resolve("tls"));

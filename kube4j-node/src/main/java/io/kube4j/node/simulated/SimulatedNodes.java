@@ -44,8 +44,8 @@ import java.util.concurrent.TimeUnit;
  * informer (filtered in memory by {@code spec.nodeName}) and one node informer feed a single work queue of keys
  * ({@code p/NS/NAME} for a pod), and a second queue holds the nodes' heartbeats ({@code n/NODE}), so a burst of pod
  * work never delays a Lease renewal past the node monitor's grace period (a kubelet renews its Lease on its own
- * goroutine too). A few virtual-thread workers drain each queue: {@code workers} for pods, one per
- * {@value #NODES_PER_HEARTBEAT_WORKER} nodes (at least two) for heartbeats, as each heartbeat is blocking API calls.
+ * goroutine too). Virtual-thread workers drain each queue, one per {@value #NODES_PER_HEARTBEAT_WORKER} nodes (at
+ * least two for heartbeats, at least {@code workers} for pods), as each sync is blocking API calls.
  * Every timer (heartbeats, start delays, exits, grace periods) is a delayed add to a queue.
  *
  * <p>Each node registers a Node (capacity, labels including {@code kube4j.io/simulated=true}, taints), renews its
@@ -151,10 +151,11 @@ public final class SimulatedNodes implements AutoCloseable {
         for (String name : nodes.keySet()) {
             heartbeats.add(NODE_KEY + name);
         }
-        for (int i = 0; i < Math.max(1, options.workers()); i++) {
+        int heartbeatWorkers = Math.max(2, (nodes.size() + NODES_PER_HEARTBEAT_WORKER - 1) / NODES_PER_HEARTBEAT_WORKER);
+        // pod work grows with the nodes too (each real node has its own kubelet): at least one worker per 100 nodes
+        for (int i = 0; i < Math.max(Math.max(1, options.workers()), heartbeatWorkers); i++) {
             workers.add(Thread.ofVirtual().name("simulated-node-worker-" + i).start(() -> work(queue)));
         }
-        int heartbeatWorkers = Math.max(2, (nodes.size() + NODES_PER_HEARTBEAT_WORKER - 1) / NODES_PER_HEARTBEAT_WORKER);
         for (int i = 0; i < heartbeatWorkers; i++) {
             workers.add(Thread.ofVirtual().name("simulated-node-heartbeat-" + i).start(() -> work(heartbeats)));
         }
