@@ -31,7 +31,9 @@ public final class Bench {
             // volumes, configuration and identity (issue 6), on the real node
             new VolumesBench(),
             // the store under the API server: embedded SQLite and etcd side by side
-            new StorageBench());
+            new StorageBench(),
+            // scale with simulated nodes
+            new DensityBench(), new SimNodeHeapBench());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Bench() {

@@ -31,7 +31,7 @@ import java.util.Map;
  * @param jfr           record a JFR profile of every server process into {@code outDir/jfr}
  * @param nodePods      node-pods: pods created at once on the real node
  * @param schedNodes    scheduler: fake nodes (API objects only)
- * @param schedPods     scheduler: pending pods to bind
+ * @param schedPods     scheduler: pending pods to bind, one measured run (fresh server) per count, in order
  * @param ingressSeconds     ingress: measured seconds of one round against one proxy
  * @param ingressConnections ingress: concurrent keep-alive connections of the load generator
  * @param ingressRounds      ingress: measured rounds per proxy, interleaved (kube4j, nginx, kube4j, ...)
@@ -42,14 +42,24 @@ import java.util.Map;
  * @param cds           give the server a class-data archive ({@code outDir/kube4j.jsa}, created on the first
  *                      start), as {@code ./kube4j} does with its own archive
  * @param api           options of the api, list and watch-fanout scenarios
+ * @param densityNodes       density: simulated nodes, run by a separate {@code kube4j agent --simulated} process
+ * @param densityReplicaSets density: ReplicaSets created at once
+ * @param densityReplicas    density: replicas of each ReplicaSet
+ * @param densityHeap        density: the server's maximum heap ({@code -Xmx}), e.g. {@code 8g}
+ * @param densityHeartbeat   density: the simulated nodes' Lease renewal interval (a Go duration, kubelet's 10s)
+ * @param densityTimeoutMinutes density: how long to wait for every pod to run before giving up
+ * @param simNodeCounts      sim-node-heap: simulated node counts to measure the agent's live heap at
  */
 record BenchOptions(List<String> names, Path serverJar, Path java, List<String> serverJvmOpts, Path outDir,
                     int runs, int idleSeconds, int pods, int warmupPods, int clients, int listIterations,
                     int listWarmups, int watchers, int writes, int watchWarmupWrites, int writeIntervalMillis,
-                    String storage, boolean jfr, boolean cds, int nodePods, int schedNodes, int schedPods,
+                    String storage, boolean jfr, boolean cds, int nodePods, int schedNodes, List<Integer> schedPods,
                     int ingressSeconds, int ingressConnections, int ingressRounds, String ingressBackend,
                     int dnsServices,
-                    int dnsSeconds, List<Integer> dnsClients, ApiBenchOptions api) {
+                    int dnsSeconds, List<Integer> dnsClients,
+                    int densityNodes, int densityReplicaSets, int densityReplicas, String densityHeap,
+                    String densityHeartbeat, int densityTimeoutMinutes, List<Integer> simNodeCounts,
+                    ApiBenchOptions api) {
 
     /** The JVM flags {@code ./kube4j} uses unless KUBE4J_JAVA_OPTS overrides them. */
     static final String LAUNCHER_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -Xms48m "
@@ -58,7 +68,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
     static final String USAGE = """
             usage: kube4j-bench/run [benchmark...] [--option=value...]
               benchmarks: cold-start idle-rss pod-create list-table watch-latency node-pods scheduler ingress dns
-                          api list watch-fanout volumes storage (default: all)
+                          api list watch-fanout volumes storage density sim-node-heap (default: all)
               --jar=PATH            server jar (default: kube4j-cli/target/kube4j-all.jar)
               --java=PATH           java that runs the server (default: the bench's own java)
               --server-jvm-opts=S   server JVM flags (default: $KUBE4J_JAVA_OPTS or "%s")
@@ -73,9 +83,16 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
               --writes=200          watch-latency writes (half creates, half updates)
               --watch-warmup-writes=50  unmeasured writes before the measured ones
               --write-interval-ms=10  minimum time between two writes' start
-              --node-pods=50        node-pods: pods started at once on the real node (root)
-              --sched-nodes=1000    scheduler: fake Node objects (no kubelet)
-              --sched-pods=10000    scheduler: pending pods created at once
+              --node-pods=100       node-pods: pods started at once on the real node (root)
+              --sched-nodes=5000    scheduler: fake Node objects (no kubelet)
+              --sched-pods=10000,50000  scheduler: pending pods created at once, one run (fresh server) per count
+              --density-nodes=5000  density: simulated nodes (a separate `kube4j agent --simulated` process)
+              --density-replicasets=1000  density: ReplicaSets created at once
+              --density-replicas=150    density: replicas per ReplicaSet
+              --density-heap=8g     density: the server's -Xmx
+              --density-heartbeat=10s   density: simulated nodes' Lease renewal interval
+              --density-timeout-minutes=30  density: give up when the pods are not all Running by then
+              --sim-node-counts=0,1000,5000  sim-node-heap: simulated node counts (one agent process each)
               --ingress-seconds=5   ingress: measured seconds of one round against one proxy (warm-up: twice that)
               --ingress-rounds=3    ingress: rounds per proxy, interleaved (kube4j, nginx, kube4j, nginx, ...)
               --ingress-connections=16  ingress: concurrent keep-alive connections
@@ -113,17 +130,23 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 intOpt(opts, "watch-warmup-writes", 50),
                 intOpt(opts, "write-interval-ms", 10), opts.getOrDefault("storage", "embedded"),
                 Boolean.parseBoolean(opts.getOrDefault("jfr", "false")),
-                Boolean.parseBoolean(opts.getOrDefault("cds", "true")), intOpt(opts, "node-pods", 50),
-                intOpt(opts, "sched-nodes", 1000), intOpt(opts, "sched-pods", 10_000),
+                Boolean.parseBoolean(opts.getOrDefault("cds", "true")), intOpt(opts, "node-pods", 100),
+                intOpt(opts, "sched-nodes", 5000), intList(opts, "sched-pods", "10000,50000"),
                 intOpt(opts, "ingress-seconds", 5), intOpt(opts, "ingress-connections", 16),
                 intOpt(opts, "ingress-rounds", 3), opts.getOrDefault("ingress-backend", "nginx"),
                 intOpt(opts, "dns-services", 1000), intOpt(opts, "dns-seconds", 5),
-                intList(opts, "dns-clients", "1,4,16"), api);
+                intList(opts, "dns-clients", "1,4,16"),
+                intOpt(opts, "density-nodes", 5000), intOpt(opts, "density-replicasets", 1000),
+                intOpt(opts, "density-replicas", 150), opts.getOrDefault("density-heap", "8g"),
+                opts.getOrDefault("density-heartbeat", "10s"), intOpt(opts, "density-timeout-minutes", 30),
+                intList(opts, "sim-node-counts", "0,1000,5000"), api);
         opts.keySet().removeAll(List.of("jar", "java", "server-jvm-opts", "out", "runs", "idle-seconds", "pods",
                 "warmup-pods", "clients", "list-iterations", "list-warmups", "watchers", "writes", "watch-warmup-writes",
                 "write-interval-ms",
                 "storage", "jfr", "cds", "node-pods", "sched-nodes", "sched-pods", "ingress-seconds",
                 "ingress-connections", "ingress-rounds", "ingress-backend", "dns-services", "dns-seconds", "dns-clients", "help"));
+        opts.keySet().removeAll(List.of("density-nodes", "density-replicasets", "density-replicas", "density-heap",
+                "density-heartbeat", "density-timeout-minutes", "sim-node-counts"));
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): " + opts.keySet());
         }
@@ -132,6 +155,11 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 || o.dnsServices < 1 || o.dnsSeconds < 1 || o.dnsClients.isEmpty()
                 || o.dnsClients.stream().anyMatch(c -> c < 1)) {
             throw new IllegalArgumentException("counts must be positive (and --writes at least 2)");
+        }
+        if (o.schedNodes < 1 || o.schedPods.isEmpty() || o.schedPods.stream().anyMatch(c -> c < 1)
+                || o.densityNodes < 1 || o.densityReplicaSets < 1 || o.densityReplicas < 1
+                || o.densityTimeoutMinutes < 1 || o.simNodeCounts.isEmpty() || o.simNodeCounts.stream().anyMatch(c -> c < 0)) {
+            throw new IllegalArgumentException("scheduler, density and sim-node-heap sizes must be positive");
         }
         if (!o.ingressBackend.equals("nginx") && !o.ingressBackend.equals("httpd")) {
             throw new IllegalArgumentException("--ingress-backend must be nginx or httpd");

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodePodStartupBench implements Benchmark {
     static final double GOAL_P99_MS = 1500;
+    /** Upstream's pod startup SLO (stateless pods, image present): p99 <= 5 s. */
+    static final double UPSTREAM_SLO_P99_MS = 5000;
     static final double GOAL_ADDED_MB = 150;
     static final String NODE = "bench-node";
     static final String NAMESPACE = "startup";
@@ -46,7 +48,8 @@ final class NodePodStartupBench implements Benchmark {
 
     @Override
     public String goal() {
-        return "pod startup p99 <= 1.5 s for 50 pods; the node adds <= 150 MB to the server's RSS";
+        return "pod startup p99 <= 1.5 s for the pods created at once (default 100; upstream's SLO: p99 <= 5 s);"
+                + " the node adds <= 150 MB to the server's RSS";
     }
 
     @Override
@@ -90,6 +93,7 @@ final class NodePodStartupBench implements Benchmark {
                 results.put("startupP50Ms", round(s.p50Ms()));
                 results.put("startupP99Ms", round(s.p99Ms()));
                 results.put("startupMaxMs", round(s.maxMs()));
+                results.put("upstreamSloMet", s.p99Ms() <= UPSTREAM_SLO_P99_MS);
                 Thread.sleep(2000);
                 double busyMb = sp.memoryKb()[0] / 1024.0;
                 results.put("rssNode" + n + "PodsMb", round(busyMb));

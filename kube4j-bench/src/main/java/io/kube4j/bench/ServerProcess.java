@@ -80,6 +80,12 @@ final class ServerProcess implements AutoCloseable {
     /** As {@link #start(BenchOptions, Path, String, String)}, with more {@code kube4j server} flags. */
     static ServerProcess start(BenchOptions o, Path dataDir, String label, String nodeName, List<String> extraArgs)
             throws IOException {
+        return start(o, dataDir, label, nodeName, extraArgs, List.of());
+    }
+
+    /** As {@link #start(BenchOptions, Path, String, String, List)}, with JVM flags after the usual ones. */
+    static ServerProcess start(BenchOptions o, Path dataDir, String label, String nodeName, List<String> extraArgs,
+                               List<String> extraJvmOpts) throws IOException {
         if (!Files.isRegularFile(o.serverJar())) {
             throw new IOException("server jar not found: " + o.serverJar()
                     + " (build it: mvn -pl kube4j-cli -am package -DskipTests)");
@@ -101,6 +107,7 @@ final class ServerProcess implements AutoCloseable {
                     "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }
         cmd.addAll(o.serverJvmOpts());
+        cmd.addAll(extraJvmOpts);
         if (o.jfr()) {
             Path jfr = Files.createDirectories(o.outDir().resolve("jfr")).resolve(label + ".jfr");
             cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
@@ -190,7 +197,14 @@ final class ServerProcess implements AutoCloseable {
     /** As {@link #startReady(BenchOptions, Path, String, String)}, with more {@code kube4j server} flags. */
     static ServerProcess startReady(BenchOptions o, Path dataDir, String label, String nodeName,
                                     List<String> extraArgs) throws IOException, InterruptedException {
-        ServerProcess sp = start(o, dataDir, label, nodeName, extraArgs);
+        return startReady(o, dataDir, label, nodeName, extraArgs, List.of());
+    }
+
+    /** As {@link #startReady(BenchOptions, Path, String, String, List)}, with JVM flags after the usual ones. */
+    static ServerProcess startReady(BenchOptions o, Path dataDir, String label, String nodeName,
+                                    List<String> extraArgs, List<String> extraJvmOpts)
+            throws IOException, InterruptedException {
+        ServerProcess sp = start(o, dataDir, label, nodeName, extraArgs, extraJvmOpts);
         try {
             HttpClient poller = readinessClient();
             sp.awaitReady(poller, Duration.ofSeconds(120));
@@ -227,6 +241,11 @@ final class ServerProcess implements AutoCloseable {
 
     Path dataDir() {
         return dataDir;
+    }
+
+    /** The server's log file (its stdout and stderr). */
+    Path log() {
+        return log;
     }
 
     /** An authenticated admin client with the cluster's admin certificate. */

@@ -42,8 +42,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs many simulated nodes for one API server in one process, cheaply: no thread per node or pod. One shared pod
  * informer (filtered in memory by {@code spec.nodeName}) and one node informer feed a single work queue of keys
- * ({@code n/NODE} for a node's heartbeat, {@code p/NS/NAME} for a pod); a few virtual-thread workers drain it, and
- * every timer (heartbeats, start delays, exits, grace periods) is a delayed add to that queue.
+ * ({@code p/NS/NAME} for a pod), and a second queue holds the nodes' heartbeats ({@code n/NODE}), so a burst of pod
+ * work never delays a Lease renewal past the node monitor's grace period (a kubelet renews its Lease on its own
+ * goroutine too). Virtual-thread workers drain each queue, one per {@value #NODES_PER_HEARTBEAT_WORKER} nodes (at
+ * least two for heartbeats, at least {@code workers} for pods), as each sync is blocking API calls.
+ * Every timer (heartbeats, start delays, exits, grace periods) is a delayed add to a queue.
  *
  * <p>Each node registers a Node (capacity, labels including {@code kube4j.io/simulated=true}, taints), renews its
  * Lease in {@code kube-node-lease} every heartbeat and reports Ready; each pod bound to it is reported as the
@@ -56,6 +59,8 @@ public final class SimulatedNodes implements AutoCloseable {
     static final String LEASE_NAMESPACE = "kube-node-lease";
     static final int LEASE_SECONDS = 40;
     private static final String NODE_KEY = "n/";
+    /** Heartbeat workers: a 10 s heartbeat of 100 nodes is 10 Lease renewals/s, ~1 in flight at 100 ms each. */
+    static final int NODES_PER_HEARTBEAT_WORKER = 100;
     private static final String POD_KEY = "p/";
 
     private final KubernetesClient client;
@@ -64,6 +69,7 @@ public final class SimulatedNodes implements AutoCloseable {
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
     private final Map<String, PodState> pods = new ConcurrentHashMap<>();
     private final RateLimitingQueue<String> queue = new RateLimitingQueue<>();
+    private final RateLimitingQueue<String> heartbeats = new RateLimitingQueue<>();
     private final List<Thread> workers = new ArrayList<>();
     private final CountDownLatch registered;
     private SharedIndexInformer<Pod> podInformer;
@@ -143,10 +149,15 @@ public final class SimulatedNodes implements AutoCloseable {
             Thread.sleep(20);
         }
         for (String name : nodes.keySet()) {
-            queue.add(NODE_KEY + name);
+            heartbeats.add(NODE_KEY + name);
         }
-        for (int i = 0; i < Math.max(1, options.workers()); i++) {
-            workers.add(Thread.ofVirtual().name("simulated-node-worker-" + i).start(this::work));
+        int heartbeatWorkers = Math.max(2, (nodes.size() + NODES_PER_HEARTBEAT_WORKER - 1) / NODES_PER_HEARTBEAT_WORKER);
+        // pod work grows with the nodes too (each real node has its own kubelet): at least one worker per 100 nodes
+        for (int i = 0; i < Math.max(Math.max(1, options.workers()), heartbeatWorkers); i++) {
+            workers.add(Thread.ofVirtual().name("simulated-node-worker-" + i).start(() -> work(queue)));
+        }
+        for (int i = 0; i < heartbeatWorkers; i++) {
+            workers.add(Thread.ofVirtual().name("simulated-node-heartbeat-" + i).start(() -> work(heartbeats)));
         }
         LOG.info("simulated nodes starting count={} first={}", nodes.size(),
                 nodes.isEmpty() ? "" : nodes.keySet().iterator().next());
@@ -175,7 +186,7 @@ public final class SimulatedNodes implements AutoCloseable {
         synchronized (n) {
             n.lastStatus = Instant.EPOCH; // report status with the first heartbeat
         }
-        queue.add(NODE_KEY + nodeName);
+        heartbeats.add(NODE_KEY + nodeName);
         for (Pod p : podInformer.getStore().list()) {
             if (nodeName.equals(p.getSpec().getNodeName())) {
                 queue.add(POD_KEY + Cache.metaNamespaceKeyFunc(p));
@@ -204,7 +215,7 @@ public final class SimulatedNodes implements AutoCloseable {
         }
     }
 
-    private void work() {
+    private void work(RateLimitingQueue<String> queue) {
         try {
             while (true) {
                 Optional<String> next = queue.get();
@@ -265,7 +276,7 @@ public final class SimulatedNodes implements AutoCloseable {
                 }
             }
         }
-        queue.addAfter(NODE_KEY + n.name, options.heartbeat());
+        heartbeats.addAfter(NODE_KEY + n.name, options.heartbeat());
     }
 
     private static boolean readyTrue(Node node) {
@@ -518,6 +529,7 @@ public final class SimulatedNodes implements AutoCloseable {
     @Override
     public void close() {
         queue.shutDown();
+        heartbeats.shutDown();
         workers.forEach(Thread::interrupt);
         if (podInformer != null) {
             podInformer.close();
