@@ -258,6 +258,23 @@ final class ServerProcess implements AutoCloseable {
         return process.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
     }
 
+    /**
+     * Write-family system calls (write, writev, sendmsg...) the server has made so far, from /proc/PID/io; -1 when
+     * unknown. Each socket flush is one or a few of them, so this counts flushes independently of the machine's load.
+     */
+    long writeSyscalls() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "io"))) {
+                if (line.startsWith("syscw:")) {
+                    return Long.parseLong(line.substring(6).strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     /** CPU time of this (the bench's) JVM so far, in milliseconds; -1 when unknown. */
     static long ownCpuMillis() {
         return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);

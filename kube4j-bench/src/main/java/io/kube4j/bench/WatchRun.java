@@ -80,7 +80,7 @@ final class WatchRun {
                        long expected, long received, int watchersIncomplete, int duplicates, int unmatchedLines,
                        int closedEarly, List<Double> p99ByWriteDecileMs, long warmupDrainMs, long writePhaseMs,
                        double eventsPerSecond, long serverCpuMs, long benchCpuMs, LatencySummary writeRtt,
-                       double watchesOpenMs, double serverRssMbWatching) {
+                       double watchesOpenMs, double serverRssMbWatching, long serverWriteSyscalls) {
         boolean allDelivered() {
             return received == expected && duplicates == 0 && watchersIncomplete == 0;
         }
@@ -101,6 +101,7 @@ final class WatchRun {
             m.put("eventsPerSecond", Math.round(eventsPerSecond));
             m.put("serverCpuMsInWritePhase", serverCpuMs);
             m.put("benchClientCpuMsInWritePhase", benchCpuMs);
+            m.put("serverWriteSyscallsInWritePhase", serverWriteSyscalls);
             m.put("writeRtt", writeRtt.toMap());
             m.put("watchesOpenMs", watchesOpenMs);
             m.put("watchOpen", watchOpen.toMap());
@@ -186,6 +187,7 @@ final class WatchRun {
             long[] memWatching = sp.memoryKb();
 
             long serverCpu0 = sp.cpuMillis();
+            long syscw0 = sp.writeSyscalls();
             long benchCpu0 = ServerProcess.ownCpuMillis();
             long phase0 = System.nanoTime();
             long firstMeasured = phase0;
@@ -239,6 +241,7 @@ final class WatchRun {
             long received = delivered.get();
             long phaseMillis = (System.nanoTime() - phase0) / 1_000_000;
             long serverCpu = sp.cpuMillis() - serverCpu0;
+            long syscw = syscw0 < 0 ? -1 : sp.writeSyscalls() - syscw0;
             long benchCpu = ServerProcess.ownCpuMillis() - benchCpu0;
             client.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
@@ -261,7 +264,7 @@ final class WatchRun {
                     expected, received, incomplete, duplicates.get(), unmatched.get(), closed.get(),
                     byDecile(measured, watchers, writes), drainMillis, phaseMillis, measuredReceived / seconds,
                     serverCpu, benchCpu, LatencySummary.of(Arrays.copyOfRange(writeRtt, warmup, total)),
-                    LatencySummary.ms(openNanos), Math.round(memWatching[0] / 102.4) / 10.0);
+                    LatencySummary.ms(openNanos), Math.round(memWatching[0] / 102.4) / 10.0, syscw);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }

@@ -35,10 +35,31 @@ public interface Exchange {
     /** Starts a streamed (chunked) response, as watches use. */
     Stream stream(int status, String contentType, Map<String, List<String>> headers);
 
-    /** A streamed response body. */
+    /**
+     * A streamed response body. Chunks are handed to the connection without a copy (watch events share
+     * one serialized line between thousands of watchers): a caller must never change an array it wrote.
+     */
     interface Stream extends AutoCloseable {
         /** Writes and flushes a chunk; returns false once the client has gone. */
         boolean write(byte[] chunk);
+
+        /** Writes the chunks, in order, as one write; returns false once the client has gone. */
+        default boolean write(List<byte[]> chunks) {
+            if (chunks.size() == 1) {
+                return write(chunks.getFirst());
+            }
+            int n = 0;
+            for (byte[] c : chunks) {
+                n += c.length;
+            }
+            byte[] all = new byte[n];
+            int at = 0;
+            for (byte[] c : chunks) {
+                System.arraycopy(c, 0, all, at, c.length);
+                at += c.length;
+            }
+            return write(all);
+        }
 
         boolean isOpen();
 

@@ -133,7 +133,8 @@ public final class ApiServer implements AutoCloseable {
             vertx.deployVerticle(() -> new VerticleBase() {
                 @Override
                 public io.vertx.core.Future<?> start() {
-                    return vertx.createHttpServer(shared).requestHandler(ApiServer.this::onRequest).listen()
+                    return vertx.createHttpServer(shared).connectionHandler(new Http2FlushCoalescer())
+                            .requestHandler(ApiServer.this::onRequest).listen()
                             .onSuccess(started::add);
                 }
             }, new DeploymentOptions().setInstances(Integer.getInteger("kube4j.httpInstances", eventLoops))).toCompletionStage().toCompletableFuture()

@@ -2,12 +2,15 @@ package io.kube4j.apiserver.server;
 
 import io.kube4j.apiserver.authn.UserInfo;
 import io.kube4j.apiserver.endpoints.Exchange;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -105,7 +108,8 @@ final class VertxExchange implements Exchange {
         status = code;
         if (ws != null) {
             // one WebSocket message per watch event, without the newline that separates them on HTTP
-            return new FlowControlledStream(chunk -> {
+            return new FlowControlledStream(chunks -> {
+                byte[] chunk = chunks.size() == 1 ? chunks.getFirst() : concat(chunks);
                 int len = chunk.length > 0 && chunk[chunk.length - 1] == '\n' ? chunk.length - 1 : chunk.length;
                 return len == 0 ? null : ws.writeTextMessage(new String(chunk, 0, len, StandardCharsets.UTF_8));
             }, ws::writeQueueFull, () -> ws.close());
@@ -116,15 +120,18 @@ final class VertxExchange implements Exchange {
         resp.putHeader("Cache-Control", "no-cache, private");
         headers.forEach(resp::putHeader);
         resp.setChunked(true);
-        return new FlowControlledStream(chunk -> {
-            if (chunk.length == 0) {
+        return new FlowControlledStream(chunks -> {
+            ByteBuf data = Unpooled.wrappedBuffer(chunks.toArray(byte[][]::new));
+            if (!data.isReadable()) {
                 // flush the headers so the client sees the stream start
                 if (!resp.headWritten()) {
                     resp.writeHead();
                 }
                 return null;
             }
-            return resp.write(Buffer.buffer(chunk));
+            // wraps the caller's arrays (a watch event line shared by every watcher) without copying them:
+            // Vert.x hands Netty a slice of this buffer, and nothing on the way writes into it
+            return resp.write(BufferInternal.buffer(data));
         }, resp::writeQueueFull, () -> {
             try {
                 resp.end();
@@ -134,16 +141,30 @@ final class VertxExchange implements Exchange {
         });
     }
 
+    private static byte[] concat(List<byte[]> chunks) {
+        int n = 0;
+        for (byte[] c : chunks) {
+            n += c.length;
+        }
+        byte[] all = new byte[n];
+        int at = 0;
+        for (byte[] c : chunks) {
+            System.arraycopy(c, 0, all, at, c.length);
+            at += c.length;
+        }
+        return all;
+    }
+
     /**
      * A stream that waits, when the connection's write queue is full, until the last write is done,
      * so a slow client slows its watch down instead of filling memory.
      */
     private final class FlowControlledStream implements Stream {
-        private final Function<byte[], Future<Void>> writer;
+        private final Function<List<byte[]>, Future<Void>> writer;
         private final BooleanSupplier queueFull;
         private final Runnable closer;
 
-        FlowControlledStream(Function<byte[], Future<Void>> writer, BooleanSupplier queueFull, Runnable closer) {
+        FlowControlledStream(Function<List<byte[]>, Future<Void>> writer, BooleanSupplier queueFull, Runnable closer) {
             this.writer = writer;
             this.queueFull = queueFull;
             this.closer = closer;
@@ -151,10 +172,15 @@ final class VertxExchange implements Exchange {
 
         @Override
         public boolean write(byte[] chunk) {
+            return write(List.of(chunk));
+        }
+
+        @Override
+        public boolean write(List<byte[]> chunks) {
             if (!open) {
                 return false;
             }
-            Future<Void> written = writer.apply(chunk);
+            Future<Void> written = writer.apply(chunks);
             if (written != null && queueFull.getAsBoolean()) {
                 try {
                     written.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -46,9 +46,9 @@ public final class CacheWatcher implements AutoCloseable {
                 if (now && before) {
                     out = e;
                 } else if (now) {
-                    out = new CacheEvent(CacheEvent.Type.ADDED, e.key(), e.object(), null, e.revision());
+                    out = e.as(CacheEvent.Type.ADDED);
                 } else if (before) {
-                    out = new CacheEvent(CacheEvent.Type.DELETED, e.key(), e.object(), e.previous(), e.revision());
+                    out = e.as(CacheEvent.Type.DELETED);
                 } else {
                     out = null;
                 }
