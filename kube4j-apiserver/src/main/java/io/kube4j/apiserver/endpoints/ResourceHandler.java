@@ -202,6 +202,19 @@ public final class ResourceHandler {
             if (!s.write(new byte[0])) {
                 return;
             }
+            if (!table && entry.store().converter() == null) {
+                // plain JSON: the connection's I/O thread writes the shared event lines as they come,
+                // and this thread only waits for the end, the timeout and bookmark times
+                WatchFeed feed = new WatchFeed(w, entry.info(), entry.store()::currentRevision, lastRv,
+                        MAX_EVENTS_PER_WRITE);
+                Exchange.Pump pump = s.pump(feed);
+                if (pump != null) {
+                    w.onReady(pump::wake);
+                    pump.wake();
+                    awaitEnd(pump, feed, deadline, opts.allowWatchBookmarks());
+                    return;
+                }
+            }
             while (s.isOpen()) {
                 long now = System.currentTimeMillis();
                 if (now >= deadline) {
@@ -256,7 +269,25 @@ public final class ResourceHandler {
         }
     }
 
-    private static byte[] bookmark(ResourceInfo info, long rv) {
+    /** Waits until a pumped watch ends or times out, asking for a bookmark every interval when allowed. */
+    private void awaitEnd(Exchange.Pump pump, WatchFeed feed, long deadline, boolean bookmarks)
+            throws InterruptedException {
+        long nextBookmark = System.currentTimeMillis() + bookmarkIntervalMillis;
+        long now;
+        while ((now = System.currentTimeMillis()) < deadline) {
+            long until = bookmarks ? Math.min(deadline, nextBookmark) : deadline;
+            if (pump.awaitClosed(Math.max(1, until - now))) {
+                return;
+            }
+            if (bookmarks && System.currentTimeMillis() >= nextBookmark) {
+                nextBookmark = System.currentTimeMillis() + bookmarkIntervalMillis;
+                feed.bookmarkDue();
+                pump.wake();
+            }
+        }
+    }
+
+    static byte[] bookmark(ResourceInfo info, long rv) {
         ObjectNode ev = Json.object();
         ev.put("type", "BOOKMARK");
         ObjectNode o = ev.putObject("object");
