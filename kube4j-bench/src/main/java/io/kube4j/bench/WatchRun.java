@@ -74,7 +74,10 @@ final class WatchRun {
     /**
      * What was measured. {@code delivery} is over every watcher x measured write; {@code watchersIncomplete}
      * counts watchers that missed at least one event; {@code eventsPerSecond} is measured deliveries over the time
-     * from the first measured write to the last delivery.
+     * from the first measured write to the last delivery. {@code serverCpuMsMeasured}, {@code serverJitCpuMsMeasured}
+     * and {@code serverWriteSyscallsMeasured} cover the measured writes only (from the first one to the last delivery,
+     * warm-up excluded): the server's CPU, the part of it its JIT compiler threads used, and its write-family
+     * syscalls (about one per socket flush).
      */
     record Measurement(LatencySummary delivery, LatencySummary deliveryDuringWarmup, LatencySummary watchOpen,
                        long expected, long received, int watchersIncomplete, int duplicates, int unmatchedLines,

@@ -278,29 +278,28 @@ final class VertxExchange implements Exchange {
         private void drain() {
             // cleared first: a wake-up from here on schedules another drain, so no event is left behind
             scheduled.set(false);
-            while (open && !resp.writeQueueFull()) {
-                List<byte[]> chunks;
-                try {
-                    chunks = source.get();
-                } catch (RuntimeException e) {
-                    LOG.warn("stream source failed path={}", req.path(), e);
-                    stream.close();
-                    return;
-                }
-                if (chunks == null) {
-                    stream.close();
-                    return;
-                }
-                if (chunks.isEmpty()) {
-                    return;
-                }
-                try {
+            try {
+                while (open && !resp.writeQueueFull()) {
+                    List<byte[]> chunks;
+                    try {
+                        chunks = source.get();
+                    } catch (RuntimeException e) {
+                        LOG.warn("stream source failed path={}", req.path(), e);
+                        stream.close();
+                        return;
+                    }
+                    if (chunks == null) {
+                        stream.close();
+                        return;
+                    }
+                    if (chunks.isEmpty()) {
+                        return;
+                    }
                     resp.write(BufferInternal.buffer(Unpooled.wrappedBuffer(chunks.toArray(byte[][]::new))));
-                } catch (IllegalStateException e) {
-                    // ended by a timeout on another thread, or reset by the client
-                    markClosed();
-                    return;
                 }
+            } catch (IllegalStateException e) {
+                // ended by a timeout on the watch's thread, or reset by the client
+                markClosed();
             }
         }
     }
