@@ -277,6 +277,51 @@ final class ServerProcess implements AutoCloseable {
         return process.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
     }
 
+    /**
+     * Write-family system calls (write, writev, sendmsg...) the server has made so far, from /proc/PID/io; -1 when
+     * unknown. Each socket flush is one or a few of them, so this counts flushes independently of the machine's load.
+     */
+    long writeSyscalls() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "io"))) {
+                if (line.startsWith("syscw:")) {
+                    return Long.parseLong(line.substring(6).strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * CPU time the server's JIT compiler threads have used so far, in milliseconds, from /proc/PID/task (at the
+     * usual 100 clock ticks a second); -1 when unknown. A fresh server compiles much of its hot code during the
+     * first bursts, and this tells that cost apart from the work itself.
+     */
+    long jitCpuMillis() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).strip();
+                    if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) {
+                        continue;
+                    }
+                    String stat = Files.readString(t.resolve("stat"));
+                    // fields after the command name, which is in parentheses: utime and stime are the 12th and 13th
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return ticks * 10;
+    }
+
     /** CPU time of this (the bench's) JVM so far, in milliseconds; -1 when unknown. */
     static long ownCpuMillis() {
         return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);

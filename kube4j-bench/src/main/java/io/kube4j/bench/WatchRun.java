@@ -74,13 +74,17 @@ final class WatchRun {
     /**
      * What was measured. {@code delivery} is over every watcher x measured write; {@code watchersIncomplete}
      * counts watchers that missed at least one event; {@code eventsPerSecond} is measured deliveries over the time
-     * from the first measured write to the last delivery.
+     * from the first measured write to the last delivery. {@code serverCpuMsMeasured}, {@code serverJitCpuMsMeasured}
+     * and {@code serverWriteSyscallsMeasured} cover the measured writes only (from the first one to the last delivery,
+     * warm-up excluded): the server's CPU, the part of it its JIT compiler threads used, and its write-family
+     * syscalls (about one per socket flush).
      */
     record Measurement(LatencySummary delivery, LatencySummary deliveryDuringWarmup, LatencySummary watchOpen,
                        long expected, long received, int watchersIncomplete, int duplicates, int unmatchedLines,
                        int closedEarly, List<Double> p99ByWriteDecileMs, long warmupDrainMs, long writePhaseMs,
                        double eventsPerSecond, long serverCpuMs, long benchCpuMs, LatencySummary writeRtt,
-                       double watchesOpenMs, double serverRssMbWatching) {
+                       double watchesOpenMs, double serverRssMbWatching, long serverCpuMsMeasured,
+                       long serverJitCpuMsMeasured, long serverWriteSyscallsMeasured) {
         boolean allDelivered() {
             return received == expected && duplicates == 0 && watchersIncomplete == 0;
         }
@@ -101,6 +105,9 @@ final class WatchRun {
             m.put("eventsPerSecond", Math.round(eventsPerSecond));
             m.put("serverCpuMsInWritePhase", serverCpuMs);
             m.put("benchClientCpuMsInWritePhase", benchCpuMs);
+            m.put("serverCpuMsMeasured", serverCpuMsMeasured);
+            m.put("serverJitCpuMsMeasured", serverJitCpuMsMeasured);
+            m.put("serverWriteSyscallsMeasured", serverWriteSyscallsMeasured);
             m.put("writeRtt", writeRtt.toMap());
             m.put("watchesOpenMs", watchesOpenMs);
             m.put("watchOpen", watchOpen.toMap());
@@ -189,6 +196,10 @@ final class WatchRun {
             long benchCpu0 = ServerProcess.ownCpuMillis();
             long phase0 = System.nanoTime();
             long firstMeasured = phase0;
+            // the server's CPU, JIT CPU and write syscalls from the first measured write on (warm-up excluded)
+            long cpuMeasured0 = -1;
+            long jitMeasured0 = -1;
+            long syscwMeasured0 = -1;
             long interval = TimeUnit.MILLISECONDS.toNanos(plan.intervalMillis());
             String pods = "/api/v1/namespaces/" + ns + "/pods";
             long start = System.nanoTime();
@@ -201,6 +212,9 @@ final class WatchRun {
                 long s = System.nanoTime();
                 if (seq == warmup) {
                     firstMeasured = s;
+                    cpuMeasured0 = sp.cpuMillis();
+                    jitMeasured0 = sp.jitCpuMillis();
+                    syscwMeasured0 = sp.writeSyscalls();
                 }
                 sent.set(seq, s);
                 AdminClient.Reply r;
@@ -239,6 +253,9 @@ final class WatchRun {
             long received = delivered.get();
             long phaseMillis = (System.nanoTime() - phase0) / 1_000_000;
             long serverCpu = sp.cpuMillis() - serverCpu0;
+            long cpuMeasured = cpuMeasured0 < 0 ? -1 : sp.cpuMillis() - cpuMeasured0;
+            long jitMeasured = jitMeasured0 < 0 ? -1 : sp.jitCpuMillis() - jitMeasured0;
+            long syscwMeasured = syscwMeasured0 < 0 ? -1 : sp.writeSyscalls() - syscwMeasured0;
             long benchCpu = ServerProcess.ownCpuMillis() - benchCpu0;
             client.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
@@ -261,7 +278,7 @@ final class WatchRun {
                     expected, received, incomplete, duplicates.get(), unmatched.get(), closed.get(),
                     byDecile(measured, watchers, writes), drainMillis, phaseMillis, measuredReceived / seconds,
                     serverCpu, benchCpu, LatencySummary.of(Arrays.copyOfRange(writeRtt, warmup, total)),
-                    LatencySummary.ms(openNanos), Math.round(memWatching[0] / 102.4) / 10.0);
+                    LatencySummary.ms(openNanos), Math.round(memWatching[0] / 102.4) / 10.0, cpuMeasured, jitMeasured, syscwMeasured);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }

@@ -101,6 +101,10 @@ class ApiScenariosIT {
         assertThat(r.results()).containsEntry("deliveriesExpected", 350L).containsEntry("deliveriesReceived", 350L)
                 .containsEntry("duplicates", 0).containsEntry("watchersIncomplete", 0)
                 .containsEntry("unmatchedLines", 0).containsKey("delivery");
+        // the measured phase's server costs, read from /proc: present and not negative on Linux
+        for (String k : List.of("serverCpuMsMeasured", "serverJitCpuMsMeasured", "serverWriteSyscallsMeasured")) {
+            assertThat((Long) r.results().get(k)).as(k).isNotNull().isGreaterThanOrEqualTo(0L);
+        }
         assertThat(r.params()).containsEntry("watchers", 50).containsEntry("measuredPatches", 5);
     }
 

@@ -202,6 +202,19 @@ public final class ResourceHandler {
             if (!s.write(new byte[0])) {
                 return;
             }
+            if (!table && entry.store().converter() == null) {
+                // plain JSON: the connection's I/O thread writes the shared event lines as they come,
+                // and this thread only waits for the end, the timeout and bookmark times
+                WatchFeed feed = new WatchFeed(w, entry.info(), entry.store()::currentRevision, lastRv,
+                        MAX_EVENTS_PER_WRITE);
+                Exchange.Pump pump = s.pump(feed);
+                if (pump != null) {
+                    w.onReady(pump::wake);
+                    pump.wake();
+                    awaitEnd(pump, feed, deadline, opts.allowWatchBookmarks());
+                    return;
+                }
+            }
             while (s.isOpen()) {
                 long now = System.currentTimeMillis();
                 if (now >= deadline) {
@@ -223,45 +236,31 @@ public final class ResourceHandler {
                 }
                 // a watcher that fell behind gets what is queued in one write: fewer, larger writes
                 // let it catch up instead of paying a frame and a flush per event
-                java.io.ByteArrayOutputStream batch = null;
-                byte[] chunk = null;
-                int batched = 0;
+                List<byte[]> batch = new ArrayList<>(4);
                 while (e != null) {
                     lastRv = Math.max(lastRv, e.revision());
-                    byte[] one;
                     if (table) {
                         ObjectNode t = table(entry, List.of(e.object()), target.version(), includeObject(ex), firstTable);
                         firstTable = false;
                         ObjectNode ev = Json.object();
                         ev.put("type", e.type().name());
                         ev.set("object", t);
-                        one = line(ev);
+                        batch.add(line(ev));
                     } else if (entry.store().converter() != null) {
                         ObjectNode ev = Json.object();
                         ev.put("type", e.type().name());
                         ev.set("object", entry.store().served(e.object()));
-                        one = line(ev);
+                        batch.add(line(ev));
                     } else {
-                        one = eventJson(e);
+                        // the line every JSON watcher of this change shares, written without a copy
+                        batch.add(e.line());
                     }
-                    if (chunk == null) {
-                        chunk = one;
-                    } else {
-                        if (batch == null) {
-                            batch = new java.io.ByteArrayOutputStream(chunk.length * 4);
-                            batch.writeBytes(chunk);
-                        }
-                        batch.writeBytes(one);
-                    }
-                    if (++batched >= MAX_EVENTS_PER_WRITE || ex.isWebSocket()) {
+                    if (batch.size() >= MAX_EVENTS_PER_WRITE || ex.isWebSocket()) {
                         break;
                     }
                     e = w.poll();
                 }
-                if (batch != null) {
-                    chunk = batch.toByteArray();
-                }
-                if (!s.write(chunk)) {
+                if (!s.write(batch)) {
                     break;
                 }
             }
@@ -270,18 +269,25 @@ public final class ResourceHandler {
         }
     }
 
-    private static byte[] eventJson(CacheEvent e) {
-        byte[] obj = e.objectJson();
-        byte[] head = ("{\"type\":\"" + e.type().name() + "\",\"object\":").getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[head.length + obj.length + 2];
-        System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(obj, 0, out, head.length, obj.length);
-        out[out.length - 2] = '}';
-        out[out.length - 1] = '\n';
-        return out;
+    /** Waits until a pumped watch ends or times out, asking for a bookmark every interval when allowed. */
+    private void awaitEnd(Exchange.Pump pump, WatchFeed feed, long deadline, boolean bookmarks)
+            throws InterruptedException {
+        long nextBookmark = System.currentTimeMillis() + bookmarkIntervalMillis;
+        long now;
+        while ((now = System.currentTimeMillis()) < deadline) {
+            long until = bookmarks ? Math.min(deadline, nextBookmark) : deadline;
+            if (pump.awaitClosed(Math.max(1, until - now))) {
+                return;
+            }
+            if (bookmarks && System.currentTimeMillis() >= nextBookmark) {
+                nextBookmark = System.currentTimeMillis() + bookmarkIntervalMillis;
+                feed.bookmarkDue();
+                pump.wake();
+            }
+        }
     }
 
-    private static byte[] bookmark(ResourceInfo info, long rv) {
+    static byte[] bookmark(ResourceInfo info, long rv) {
         ObjectNode ev = Json.object();
         ev.put("type", "BOOKMARK");
         ObjectNode o = ev.putObject("object");

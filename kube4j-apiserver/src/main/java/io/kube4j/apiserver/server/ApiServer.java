@@ -153,7 +153,8 @@ public final class ApiServer implements AutoCloseable {
             vertx.deployVerticle(() -> new VerticleBase() {
                 @Override
                 public io.vertx.core.Future<?> start() {
-                    return vertx.createHttpServer(shared).requestHandler(ApiServer.this::onRequest).listen()
+                    return vertx.createHttpServer(shared).connectionHandler(new Http2FlushCoalescer())
+                            .requestHandler(ApiServer.this::onRequest).listen()
                             .onSuccess(started::add);
                 }
             }, new DeploymentOptions().setInstances(Integer.getInteger("kube4j.httpInstances", eventLoops))).toCompletionStage().toCompletableFuture()
@@ -254,6 +255,8 @@ public final class ApiServer implements AutoCloseable {
     // ------------------------------------------------------------------ request path
 
     private void onRequest(HttpServerRequest req) {
+        // the connection's event loop: streamed responses (watches) are fed on it
+        io.vertx.core.Context loop = vertx.getOrCreateContext();
         List<Certificate> certs = null;
         try {
             if (req.isSSL()) {
@@ -275,7 +278,7 @@ public final class ApiServer implements AutoCloseable {
             // clients such as fabric8 watch over WebSocket
             req.toWebSocket().onComplete(ar -> {
                 if (ar.succeeded()) {
-                    workers.execute(() -> dispatch(req, new byte[0], peer, ar.result()));
+                    workers.execute(() -> dispatch(req, new byte[0], peer, ar.result(), null));
                 }
             });
             return;
@@ -306,7 +309,7 @@ public final class ApiServer implements AutoCloseable {
         });
         req.endHandler(v -> {
             if (!over[0]) {
-                workers.execute(() -> dispatch(req, body.getBytes(), peer, null));
+                workers.execute(() -> dispatch(req, body.getBytes(), peer, null, loop));
             }
         });
     }
@@ -317,7 +320,8 @@ public final class ApiServer implements AutoCloseable {
                 .end(Buffer.buffer(Json.bytes(e.toStatus())));
     }
 
-    private void dispatch(HttpServerRequest req, byte[] body, List<Certificate> peer, ServerWebSocket ws) {
+    private void dispatch(HttpServerRequest req, byte[] body, List<Certificate> peer, ServerWebSocket ws,
+                          io.vertx.core.Context loop) {
         long start = System.nanoTime();
         String path = req.path();
         if (!ready && !isPublic(path)) {
@@ -329,7 +333,7 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         UserInfo user = authenticator.authenticate(peer, req.getHeader("Authorization"));
-        VertxExchange ex = new VertxExchange(req, body, user, ws);
+        VertxExchange ex = new VertxExchange(req, body, user, ws, loop);
         RequestInfo ri = null;
         String verb = req.method().name();
         String resource = "";
@@ -422,7 +426,7 @@ public final class ApiServer implements AutoCloseable {
                     target.subresource(), code, (System.nanoTime() - start) / 1000);
         };
         java.util.function.BiConsumer<HttpServerRequest, StatusException> onError = (r, e) ->
-                sendStatus(new VertxExchange(r, new byte[0], null, null), e);
+                sendStatus(new VertxExchange(r, new byte[0], null, null, null), e);
         try {
             if (!ready) {
                 coreStarted.get(120, TimeUnit.SECONDS);

@@ -2,43 +2,70 @@ package io.kube4j.apiserver.server;
 
 import io.kube4j.apiserver.authn.UserInfo;
 import io.kube4j.apiserver.endpoints.Exchange;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
-/** An {@link Exchange} over a Vert.x request; used from the handler's virtual thread. */
+/**
+ * An {@link Exchange} over a Vert.x request; used from the handler's virtual thread, except for a streamed
+ * response's {@linkplain Stream#pump pump}, which runs on the connection's event loop.
+ */
 final class VertxExchange implements Exchange {
+    private static final Logger LOG = LoggerFactory.getLogger(VertxExchange.class);
     private final HttpServerRequest req;
     private final byte[] body;
     private final UserInfo user;
     private final MultiMap params;
     private final ServerWebSocket ws;
+    /** The connection's event loop, which may feed streamed responses; null when unknown. */
+    private final Context loop;
     private volatile boolean open = true;
+    private final CountDownLatch ended = new CountDownLatch(1);
     int status;
 
-    /** @param ws the WebSocket the request was upgraded to (a watch over WebSocket), or null */
-    VertxExchange(HttpServerRequest req, byte[] body, UserInfo user, ServerWebSocket ws) {
+    /**
+     * @param ws   the WebSocket the request was upgraded to (a watch over WebSocket), or null
+     * @param loop the Vert.x context (event loop) of the request's connection, or null
+     */
+    VertxExchange(HttpServerRequest req, byte[] body, UserInfo user, ServerWebSocket ws, Context loop) {
         this.req = req;
         this.body = body;
         this.user = user;
         this.params = req.params();
         this.ws = ws;
+        this.loop = loop;
         if (ws != null) {
-            ws.closeHandler(v -> open = false);
+            ws.closeHandler(v -> markClosed());
         } else {
-            req.response().closeHandler(v -> open = false);
-            req.connection().closeHandler(v -> open = false);
+            req.response().closeHandler(v -> markClosed());
+            req.connection().closeHandler(v -> markClosed());
         }
+    }
+
+    private void markClosed() {
+        open = false;
+        ended.countDown();
     }
 
     @Override
@@ -84,7 +111,7 @@ final class VertxExchange implements Exchange {
             String text = new String(bytes, StandardCharsets.UTF_8);
             ws.writeTextMessage(code >= 400 ? "{\"type\":\"ERROR\",\"object\":" + text + "}" : text);
             ws.close();
-            open = false;
+            markClosed();
             return;
         }
         HttpServerResponse resp = req.response();
@@ -105,10 +132,11 @@ final class VertxExchange implements Exchange {
         status = code;
         if (ws != null) {
             // one WebSocket message per watch event, without the newline that separates them on HTTP
-            return new FlowControlledStream(chunk -> {
+            return new FlowControlledStream(chunks -> {
+                byte[] chunk = chunks.size() == 1 ? chunks.getFirst() : concat(chunks);
                 int len = chunk.length > 0 && chunk[chunk.length - 1] == '\n' ? chunk.length - 1 : chunk.length;
                 return len == 0 ? null : ws.writeTextMessage(new String(chunk, 0, len, StandardCharsets.UTF_8));
-            }, ws::writeQueueFull, () -> ws.close());
+            }, ws::writeQueueFull, () -> ws.close(), null);
         }
         HttpServerResponse resp = req.response();
         resp.setStatusCode(code);
@@ -116,22 +144,39 @@ final class VertxExchange implements Exchange {
         resp.putHeader("Cache-Control", "no-cache, private");
         headers.forEach(resp::putHeader);
         resp.setChunked(true);
-        return new FlowControlledStream(chunk -> {
-            if (chunk.length == 0) {
+        return new FlowControlledStream(chunks -> {
+            ByteBuf data = Unpooled.wrappedBuffer(chunks.toArray(byte[][]::new));
+            if (!data.isReadable()) {
                 // flush the headers so the client sees the stream start
                 if (!resp.headWritten()) {
                     resp.writeHead();
                 }
                 return null;
             }
-            return resp.write(Buffer.buffer(chunk));
+            // wraps the caller's arrays (a watch event line shared by every watcher) without copying them:
+            // Vert.x hands Netty a slice of this buffer, and nothing on the way writes into it
+            return resp.write(BufferInternal.buffer(data));
         }, resp::writeQueueFull, () -> {
             try {
                 resp.end();
             } catch (IllegalStateException ignored) {
                 // already ended or reset by the client
             }
-        });
+        }, loop == null ? null : resp);
+    }
+
+    private static byte[] concat(List<byte[]> chunks) {
+        int n = 0;
+        for (byte[] c : chunks) {
+            n += c.length;
+        }
+        byte[] all = new byte[n];
+        int at = 0;
+        for (byte[] c : chunks) {
+            System.arraycopy(c, 0, all, at, c.length);
+            at += c.length;
+        }
+        return all;
     }
 
     /**
@@ -139,27 +184,46 @@ final class VertxExchange implements Exchange {
      * so a slow client slows its watch down instead of filling memory.
      */
     private final class FlowControlledStream implements Stream {
-        private final Function<byte[], Future<Void>> writer;
+        private final Function<List<byte[]>, Future<Void>> writer;
         private final BooleanSupplier queueFull;
         private final Runnable closer;
+        /** The HTTP response a {@link LoopPump} may write to on the event loop, or null for no pump. */
+        private final HttpServerResponse pumped;
 
-        FlowControlledStream(Function<byte[], Future<Void>> writer, BooleanSupplier queueFull, Runnable closer) {
+        FlowControlledStream(Function<List<byte[]>, Future<Void>> writer, BooleanSupplier queueFull, Runnable closer,
+                             HttpServerResponse pumped) {
             this.writer = writer;
             this.queueFull = queueFull;
             this.closer = closer;
+            this.pumped = pumped;
+        }
+
+        @Override
+        public Pump pump(Supplier<List<byte[]>> source) {
+            if (pumped == null) {
+                return null;
+            }
+            LoopPump p = new LoopPump(source, pumped, this);
+            pumped.drainHandler(v -> p.wake());
+            return p;
         }
 
         @Override
         public boolean write(byte[] chunk) {
+            return write(List.of(chunk));
+        }
+
+        @Override
+        public boolean write(List<byte[]> chunks) {
             if (!open) {
                 return false;
             }
-            Future<Void> written = writer.apply(chunk);
+            Future<Void> written = writer.apply(chunks);
             if (written != null && queueFull.getAsBoolean()) {
                 try {
                     written.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 } catch (Exception e) {
-                    open = false;
+                    markClosed();
                 }
             }
             return open;
@@ -173,8 +237,69 @@ final class VertxExchange implements Exchange {
         @Override
         public void close() {
             if (open) {
-                open = false;
+                markClosed();
                 closer.run();
+            }
+        }
+    }
+
+    /**
+     * Feeds an HTTP response from a source on the connection's event loop. A wake-up schedules one drain
+     * task unless one is pending; the drain writes what the source has until it is empty or the
+     * stream's write queue is full, and the response's drain handler wakes it again when the client has
+     * caught up. Writes made on the event loop need no hand-over, and the flushes of the drains that run
+     * together are merged into one by {@link Http2FlushCoalescer}.
+     */
+    private final class LoopPump implements Pump {
+        private final Supplier<List<byte[]>> source;
+        private final HttpServerResponse resp;
+        private final FlowControlledStream stream;
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private final Handler<Void> drain = v -> drain();
+
+        LoopPump(Supplier<List<byte[]>> source, HttpServerResponse resp, FlowControlledStream stream) {
+            this.source = source;
+            this.resp = resp;
+            this.stream = stream;
+        }
+
+        @Override
+        public void wake() {
+            if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+                loop.runOnContext(drain);
+            }
+        }
+
+        @Override
+        public boolean awaitClosed(long millis) throws InterruptedException {
+            return ended.await(millis, TimeUnit.MILLISECONDS);
+        }
+
+        private void drain() {
+            // cleared first: a wake-up from here on schedules another drain, so no event is left behind
+            scheduled.set(false);
+            try {
+                while (open && !resp.writeQueueFull()) {
+                    List<byte[]> chunks;
+                    try {
+                        chunks = source.get();
+                    } catch (RuntimeException e) {
+                        LOG.warn("stream source failed path={}", req.path(), e);
+                        stream.close();
+                        return;
+                    }
+                    if (chunks == null) {
+                        stream.close();
+                        return;
+                    }
+                    if (chunks.isEmpty()) {
+                        return;
+                    }
+                    resp.write(BufferInternal.buffer(Unpooled.wrappedBuffer(chunks.toArray(byte[][]::new))));
+                }
+            } catch (IllegalStateException e) {
+                // ended by a timeout on the watch's thread, or reset by the client
+                markClosed();
             }
         }
     }

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * One client's watch on a {@link WatchCache}. The cache offers every change; the watcher turns it
  * into what its filter sees (a change that moves an object out of the filter becomes DELETED, into
  * it ADDED) and queues it. A watcher that falls more than its queue behind is closed, and the client
- * re-lists, as upstream does with slow watchers. {@link #next} is called by one consumer thread.
+ * re-lists, as upstream does with slow watchers. One consumer takes the events: a thread blocking in
+ * {@link #next}, or code told by a {@linkplain #onReady ready listener} and calling {@link #poll}.
  */
 public final class CacheWatcher implements AutoCloseable {
     private static final CacheEvent CLOSED = new CacheEvent(CacheEvent.Type.DELETED, "", null, null, -1);
@@ -19,6 +20,7 @@ public final class CacheWatcher implements AutoCloseable {
     private final WatchCache cache;
     private volatile boolean closed;
     private volatile boolean overflowed;
+    private volatile Runnable ready = () -> { };
 
     CacheWatcher(ObjectFilter filter, int queueSize, WatchCache cache) {
         this.filter = filter;
@@ -46,17 +48,30 @@ public final class CacheWatcher implements AutoCloseable {
                 if (now && before) {
                     out = e;
                 } else if (now) {
-                    out = new CacheEvent(CacheEvent.Type.ADDED, e.key(), e.object(), null, e.revision());
+                    out = e.as(CacheEvent.Type.ADDED);
                 } else if (before) {
-                    out = new CacheEvent(CacheEvent.Type.DELETED, e.key(), e.object(), e.previous(), e.revision());
+                    out = e.as(CacheEvent.Type.DELETED);
                 } else {
                     out = null;
                 }
             }
         }
-        if (out != null && !queue.offer(out)) {
-            overflow();
+        if (out != null) {
+            if (queue.offer(out)) {
+                ready.run();
+            } else {
+                overflow();
+            }
         }
+    }
+
+    /**
+     * Calls {@code listener} after each event is queued and once the watcher is closed, on the thread that
+     * queued it (the cache's dispatcher: the listener must be quick and must not block), so that a consumer
+     * can {@link #poll} without a thread waiting for each watcher. Set before the first {@link #poll}.
+     */
+    public void onReady(Runnable listener) {
+        ready = listener;
     }
 
     private void overflow() {
@@ -105,6 +120,7 @@ public final class CacheWatcher implements AutoCloseable {
             cache.remove(this);
             queue.clear();
             queue.offer(CLOSED);
+            ready.run();
         }
     }
 }
