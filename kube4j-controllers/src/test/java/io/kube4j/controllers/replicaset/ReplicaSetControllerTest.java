@@ -179,6 +179,10 @@ class ReplicaSetControllerTest {
         String ns = cluster.namespace("gc-orphan");
         client.replicationControllers().inNamespace(ns).resource(rc("kubia", 2)).create();
         awaitPods(ns, "kubia", 2);
+        // the garbage collector orphans the dependents its informers have seen, as upstream's does: on a loaded
+        // machine a pod created a moment ago may not be in its graph yet, and would then be collected with the
+        // owner. Give its informers a moment, as a user between two kubectl commands does.
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
         client.replicationControllers().inNamespace(ns).withName("kubia")
                 .withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
         await().atMost(Duration.ofSeconds(15)).until(() ->
