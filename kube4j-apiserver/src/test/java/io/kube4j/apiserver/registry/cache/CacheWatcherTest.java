@@ -38,7 +38,7 @@ class CacheWatcherTest {
     @Test
     void aChangeEnteringOrLeavingTheFilterIsOneSharedEventPerType() {
         WatchCache cache = new WatchCache("/pods/", 100);
-        cache.initialize(Map.of(), 1);
+        cache.replace(Map.of(), 1);
         CacheWatcher w1 = cache.watch(1L, WEB, 10, 1);
         CacheWatcher w2 = cache.watch(1L, WEB, 10, 1);
         // db -> web: both watchers see it enter, as ADDED
@@ -65,7 +65,7 @@ class CacheWatcherTest {
     @Test
     void readyListenerHearsEveryQueuedEventAndTheClose() {
         WatchCache cache = new WatchCache("/pods/", 100);
-        cache.initialize(Map.of(), 1);
+        cache.replace(Map.of(), 1);
         CacheWatcher w = cache.watch(1L, WEB, 10, 1);
         AtomicInteger ready = new AtomicInteger();
         w.onReady(ready::incrementAndGet);
@@ -88,7 +88,7 @@ class CacheWatcherTest {
     @Test
     void aWatcherThatFallsBehindIsClosedAndTold() {
         WatchCache cache = new WatchCache("/pods/", 100);
-        cache.initialize(Map.of(), 1);
+        cache.replace(Map.of(), 1);
         CacheWatcher w = cache.watch(1L, ObjectFilter.ALL, 2, 1);
         AtomicInteger ready = new AtomicInteger();
         w.onReady(ready::incrementAndGet);
