@@ -157,6 +157,13 @@ public final class LocalPathProvisioner extends Controller {
         String podName = LocalPathVolumes.helperPodName(v);
         Pod helper = pods.getStore().getByKey(HELPER_NAMESPACE + "/" + podName);
         if (helper == null) {
+            // the pod cache may already show the finished helper gone while the volume cache still shows the
+            // volume it deleted: read the volume before starting a second helper for it
+            PersistentVolume live = ctx.client().persistentVolumes().withName(v.getMetadata().getName()).get();
+            if (live == null || live.getMetadata().getDeletionTimestamp() != null
+                    || !java.util.Objects.equals(live.getMetadata().getUid(), v.getMetadata().getUid())) {
+                return;
+            }
             try {
                 ctx.client().pods().inNamespace(HELPER_NAMESPACE).resource(
                         LocalPathVolumes.deleterPod(v, node, HELPER_NAMESPACE)).create();
