@@ -290,10 +290,18 @@ class HighAvailabilityIT {
     }
 
     /** The server whose log says it started leading {@code lease} as the Lease's current holder. */
-    private Kube4jServer leaderOf(Kubectl k, String lease) {
+    private Kube4jServer leaderOf(Kubectl k, String lease) throws InterruptedException {
         String holder = holder(k, lease);
-        List<Kube4jServer> found = servers.stream()
-                .filter(s -> logHas(s, lease + " started leading as " + holder)).toList();
+        // the elector logs from its callback thread, a moment after the Lease changed hands
+        Instant until = Instant.now().plusSeconds(30);
+        List<Kube4jServer> found;
+        do {
+            found = servers.stream().filter(s -> logHas(s, lease + " started leading as " + holder)).toList();
+            if (!found.isEmpty()) {
+                break;
+            }
+            Thread.sleep(200);
+        } while (Instant.now().isBefore(until));
         assertThat(found).as("servers that led %s as %s", lease, holder).hasSize(1);
         return found.get(0);
     }
@@ -304,7 +312,7 @@ class HighAvailabilityIT {
         return log.lastIndexOf(lease + " started leading as ") > log.lastIndexOf(lease + " stopped leading as ");
     }
 
-    private void assertOnlyTheHolderLeads(Kubectl k, String lease) {
+    private void assertOnlyTheHolderLeads(Kubectl k, String lease) throws InterruptedException {
         Kube4jServer holder = leaderOf(k, lease);
         assertThat(servers.stream().filter(s -> s.isAlive() && leadsNow(s, lease)).toList())
                 .as("servers leading " + lease).containsExactly(holder);
