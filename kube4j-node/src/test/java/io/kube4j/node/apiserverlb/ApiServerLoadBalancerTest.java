@@ -69,6 +69,18 @@ class ApiServerLoadBalancerTest {
         }
     }
 
+    /** Waits until the closed server's port refuses connections (its listening socket is gone). */
+    private static void awaitRefused(int port) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                Thread.sleep(50);
+            } catch (IOException refused) {
+                return;
+            }
+        }
+        throw new AssertionError("port " + port + " still accepts connections");
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return ss.getLocalPort();
@@ -84,6 +96,7 @@ class ApiServerLoadBalancerTest {
         assertThat(ask(lb, "1")).isEqualTo("a:1");
         assertThat(ask(lb, "2")).isEqualTo("a:2");
         a.close();
+        awaitRefused(a.getLocalPort());
         assertThat(ask(lb, "3")).isEqualTo("b:3");
         assertThat(lb.preferred().getPort()).isEqualTo(b.getLocalPort());
         assertThat(ask(lb, "4")).isEqualTo("b:4");
@@ -97,6 +110,7 @@ class ApiServerLoadBalancerTest {
         closing.add(lb);
         assertThat(ask(lb, "x")).isEqualTo("b:x");
         b.close();
+        awaitRefused(b.getLocalPort());
         assertThat(ask(lb, "y")).isNull();
     }
 
