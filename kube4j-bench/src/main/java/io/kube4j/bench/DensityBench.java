@@ -77,7 +77,6 @@ final class DensityBench implements Benchmark {
             long joinMs = (System.nanoTime() - tAgent) / 1_000_000;
             System.out.printf("  %d/%d simulated nodes Ready after %d ms%n", ready, nodes, joinMs);
             admin.ensureNamespace(NAMESPACE);
-            SchedulerBench.awaitDefaultServiceAccount(admin, NAMESPACE);
 
             probe = ApiProbe.start(sp.admin(), NAMESPACE);
             Thread.sleep(3000); // a few probes on the idle cluster first

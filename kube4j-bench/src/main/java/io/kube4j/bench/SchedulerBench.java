@@ -82,7 +82,6 @@ final class SchedulerBench implements Benchmark {
             parallel(clients, nodes, (c, i) -> createNode(c, "node-" + i));
             System.out.printf("  %d nodes created in %d ms%n", nodes, (System.nanoTime() - t0) / 1_000_000);
             clients.getFirst().ensureNamespace(NAMESPACE);
-            ensureDefaultServiceAccount(clients.getFirst(), NAMESPACE);
 
             long[] created = new long[m];
             long[] bound = new long[m];
@@ -196,30 +195,6 @@ final class SchedulerBench implements Benchmark {
         }
         if (error.get() != null) {
             throw error.get();
-        }
-    }
-
-    /**
-     * Waits until the service account controller made {@code NS/default}: until then ServiceAccount admission
-     * refuses pods in the namespace (403, as upstream's).
-     */
-    static void awaitDefaultServiceAccount(AdminClient c, String namespace) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (c.get("/api/v1/namespaces/" + namespace + "/serviceaccounts/default", AdminClient.JSON).status() != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no serviceaccount " + namespace + "/default after 60 s");
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    /** Creates {@code NS/default} where no service account controller runs (ServiceAccount admission needs it). */
-    static void ensureDefaultServiceAccount(AdminClient c, String namespace) throws Exception {
-        AdminClient.Reply r = c.post("/api/v1/namespaces/" + namespace + "/serviceaccounts",
-                "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"default\"}}"
-                        .getBytes(StandardCharsets.UTF_8));
-        if (r.status() != 201 && r.status() != 409) {
-            throw new IllegalStateException("create serviceaccount " + namespace + "/default: HTTP " + r.status());
         }
     }
 
