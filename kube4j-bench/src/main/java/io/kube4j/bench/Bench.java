@@ -86,10 +86,16 @@ public final class Bench {
                     line.put("params", r.params());
                     line.put("results", r.results());
                     line.put("goal", b.goal());
-                    line.put("goalMet", r.goalMet());
                     print("params", r.params());
                     print("results", r.results());
-                    System.out.println("goal " + (r.goalMet() ? "MET" : "MISSED") + ": " + b.goal());
+                    if (b.reportOnly()) {
+                        line.put("checksPassed", r.goalMet());
+                        System.out.println((r.goalMet() ? "checks passed" : "checks FAILED") + " (no goal: "
+                                + b.goal() + ")");
+                    } else {
+                        line.put("goalMet", r.goalMet());
+                        System.out.println("goal " + (r.goalMet() ? "MET" : "MISSED") + ": " + b.goal());
+                    }
                 } catch (Exception e) {
                     failed = true;
                     line.put("error", e.toString());

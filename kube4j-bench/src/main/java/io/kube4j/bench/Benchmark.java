@@ -16,9 +16,20 @@ interface Benchmark {
     /** The goal it is judged against, in words. */
     String goal();
 
+    /**
+     * True for a benchmark that only reports numbers: it has no goal to meet, and its result's {@code goalMet} says
+     * only whether its correctness checks passed.
+     */
+    default boolean reportOnly() {
+        return false;
+    }
+
     Result run(BenchContext ctx) throws Exception;
 
-    /** Parameters and measurements of one run; {@code goalMet} says whether the goal was reached. */
+    /**
+     * Parameters and measurements of one run; {@code goalMet} says whether the goal was reached (for a
+     * {@link #reportOnly()} benchmark: whether its checks passed).
+     */
     record Result(Map<String, Object> params, Map<String, Object> results, boolean goalMet) {
     }
 }

@@ -56,6 +56,11 @@ final class DnsBench implements Benchmark {
     }
 
     @Override
+    public boolean reportOnly() {
+        return true;
+    }
+
+    @Override
     public String goal() {
         return "report only: queries/s and p50/p99 at each client count; every answer correct";
     }

@@ -41,6 +41,11 @@ final class StorageBench implements Benchmark {
     }
 
     @Override
+    public boolean reportOnly() {
+        return true;
+    }
+
+    @Override
     public String goal() {
         return "report only: writes/s and p50/p99 per backend and writer count (anchor: etcd's own benchmarks)";
     }

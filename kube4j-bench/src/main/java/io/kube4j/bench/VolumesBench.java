@@ -39,6 +39,11 @@ final class VolumesBench implements Benchmark {
     }
 
     @Override
+    public boolean reportOnly() {
+        return true;
+    }
+
+    @Override
     public String goal() {
         return "report only: ConfigMap edit -> volume p50/max (upstream: up to the kubelet sync period, 60 s, plus "
                 + "its cache TTL); claim pod startup; StatefulSet of 3 ready; TokenRequest p50/p99";
