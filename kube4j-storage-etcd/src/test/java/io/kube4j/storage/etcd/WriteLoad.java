@@ -16,6 +16,9 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * A steady write load for fault tests: writer threads create and update ConfigMaps of their own without pause,
  * each through a {@link FailoverClient} over several API servers, and record every write a server acknowledged.
@@ -128,6 +131,43 @@ public final class WriteLoad {
             }
         }
         return lost;
+    }
+
+    /** What {@link #checkAfterFaults} counted: objects lost on the survivors, watch events missed. */
+    public record Outcome(int lost, int missed) {
+    }
+
+    /**
+     * The checks every fault test makes once the writers stopped: no writer gave up; each object's acknowledged
+     * resourceVersions rise; each survivor holds every object exactly as last acknowledged (also read one by one);
+     * the reflector's watch saw every acknowledged write once, in order; and writer 0, whose server the test took
+     * away at {@code faultAt}, failed over and went on writing.
+     */
+    public Outcome checkAfterFaults(List<KubernetesClient> survivors, ConfigMapReflector reflector, long faultAt,
+                                    Duration watchSettle) {
+        assertThat(failure()).isNull();
+        Map<String, List<Long>> acknowledged = acknowledged();
+        for (List<Long> rvs : acknowledged.values()) {
+            assertThat(rvs).isSorted().doesNotHaveDuplicates();
+        }
+        int lost = 0;
+        for (KubernetesClient c : survivors) {
+            List<String> missing = lostOn(c);
+            assertThat(missing).as("on %s", c.getMasterUrl()).isEmpty();
+            lost += missing.size();
+            for (Ack a : last().values().stream().limit(25).toList()) {
+                assertThat(rv(c.configMaps().inNamespace(namespace).withName(a.name()).get())).isEqualTo(a.rv());
+            }
+        }
+        Map<String, Long> truth = new HashMap<>();
+        last().values().forEach(a -> truth.put(a.name(), a.rv()));
+        await().atMost(watchSettle).until(() -> reflector.state().equals(truth));
+        List<String> missed = reflector.missed(acknowledged);
+        assertThat(missed).isEmpty();
+        assertThat(reflector.repeatedOrOutOfOrder()).isEmpty();
+        assertThat(failovers(0)).isGreaterThanOrEqualTo(1);
+        assertThat(acksAfter(0, faultAt)).isPositive();
+        return new Outcome(lost, missed.size());
     }
 
     /** The longest pause between two acknowledged writes of one writer that spans {@code at}, in milliseconds. */
