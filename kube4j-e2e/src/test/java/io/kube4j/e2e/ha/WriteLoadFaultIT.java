@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kube4j.e2e.Kube4jServer;
-import io.kube4j.storage.etcd.ConfigMapReflector;
 import io.kube4j.storage.etcd.EtcdCluster;
 import io.kube4j.storage.etcd.WriteLoad;
 import org.junit.jupiter.api.Test;
@@ -34,8 +33,6 @@ class WriteLoadFaultIT {
     void noAcknowledgedWriteIsLostWhenAServerIsKilledAndTheEtcdLeaderDies() throws Exception {
         EtcdCluster etcd = EtcdCluster.start(3);
         List<Kube4jServer> servers = new ArrayList<>();
-        List<AutoCloseable> closing = new ArrayList<>();
-        WriteLoad load = null;
         try {
             String endpoints = etcd.endpoints().stream().map(URI::toString).collect(Collectors.joining(","));
             for (int i = 0; i < SERVERS; i++) {
@@ -43,61 +40,10 @@ class WriteLoadFaultIT {
                 servers.add(Kube4jServer.startFresh("writeload-" + i, false, "--storage", "etcd",
                         "--etcd-endpoints", endpoints, "--disable-scheduler", "--disable-controllers"));
             }
-            KubernetesClient watchClient = client(servers.get(2));
-            closing.add(watchClient);
-            ConfigMapReflector reflector = new ConfigMapReflector(watchClient, NS).start();
-            closing.add(reflector);
-            List<List<KubernetesClient>> clients = new ArrayList<>();
-            for (int w = 0; w < SERVERS; w++) {
-                List<KubernetesClient> ordered = new ArrayList<>();
-                for (int k = 0; k < SERVERS; k++) {
-                    KubernetesClient c = client(servers.get((w + k) % SERVERS));
-                    closing.add(c);
-                    ordered.add(c);
-                }
-                clients.add(ordered);
-            }
-            load = new WriteLoad(NS, clients);
-            long t0 = System.nanoTime();
-            load.start();
-
-            Thread.sleep(4_000);
-            long serverKilledAt = System.nanoTime();
-            servers.get(0).kill();
-            Thread.sleep(4_000);
-            EtcdCluster.Member leader = etcd.leader();
-            long etcdKilledAt = System.nanoTime();
-            etcd.kill(leader);
-            Thread.sleep(5_000);
-            load.stop();
-            long loadMillis = (System.nanoTime() - t0) / 1_000_000;
-
-            List<KubernetesClient> survivors = new ArrayList<>();
-            for (Kube4jServer survivor : servers.subList(1, SERVERS)) {
-                KubernetesClient c = client(survivor);
-                closing.add(c);
-                survivors.add(c);
-            }
-            WriteLoad.Outcome outcome = load.checkAfterFaults(survivors, reflector, serverKilledAt,
-                    Duration.ofSeconds(30));
-
-            System.out.printf("HA write load (processes, kill -9): writers=%d loadMillis=%d objects=%d "
-                            + "acknowledged=%d lost=%d watchEvents=%d missed=%d lists=%d gone=%d failovers=%d "
-                            + "ambiguousResolved=%d stallAfterServerKillMillis=%d stallAfterEtcdLeaderKillMillis=%d%n",
-                    SERVERS, loadMillis, load.last().size(), load.acks(), outcome.lost(), reflector.events().size(), outcome.missed(),
-                    reflector.listings().size(), reflector.gone(), load.failovers(), load.ambiguousResolved(),
-                    load.longestStall(serverKilledAt), load.longestStall(etcdKilledAt));
+            String summary = WriteLoad.runWithFaults(NS, SERVERS, i -> client(servers.get(i)),
+                    () -> servers.get(0).kill(), etcd, 4_000, Duration.ofSeconds(30));
+            System.out.println("HA write load (processes, kill -9): " + summary);
         } finally {
-            if (load != null) {
-                load.stop();
-            }
-            for (AutoCloseable c : closing) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // closing the rest anyway
-                }
-            }
             for (Kube4jServer s : servers) {
                 s.close();
             }

@@ -133,8 +133,85 @@ public final class WriteLoad {
         return lost;
     }
 
+    /** The client of API server {@code server} (0-based) a fault scenario uses; each call makes a new client. */
+    public interface ServerClients {
+        KubernetesClient client(int server) throws Exception;
+    }
+
+    /** Takes API server 0 away (stops or kills it). */
+    public interface Fault {
+        void inject() throws Exception;
+    }
+
+    /**
+     * The fault scenario both fault tests run: a reflector watches through server {@code servers - 1}; writer
+     * {@code w} starts on server {@code w} and fails over to the next ones; after {@code phaseMillis} server 0 is
+     * taken away, after another phase the etcd leader is killed, and after one more the writers stop. Then
+     * {@link #checkAfterFaults} runs against the surviving servers. Returns one summary line of counts and stalls.
+     * Closes every client it made.
+     */
+    public static String runWithFaults(String namespace, int servers, ServerClients clients, Fault takeServer0Away,
+                                       EtcdCluster etcd, long phaseMillis, Duration watchSettle) throws Exception {
+        List<AutoCloseable> closing = new ArrayList<>();
+        WriteLoad load = null;
+        try {
+            KubernetesClient watchClient = clients.client(servers - 1);
+            closing.add(watchClient);
+            ConfigMapReflector reflector = new ConfigMapReflector(watchClient, namespace).start();
+            closing.add(reflector);
+            List<List<KubernetesClient>> writerClients = new ArrayList<>();
+            for (int w = 0; w < servers; w++) {
+                List<KubernetesClient> ordered = new ArrayList<>();
+                for (int k = 0; k < servers; k++) {
+                    KubernetesClient c = clients.client((w + k) % servers);
+                    closing.add(c);
+                    ordered.add(c);
+                }
+                writerClients.add(ordered);
+            }
+            load = new WriteLoad(namespace, writerClients);
+            long t0 = System.nanoTime();
+            load.start();
+            Thread.sleep(phaseMillis);
+            long serverGoneAt = System.nanoTime();
+            takeServer0Away.inject();
+            Thread.sleep(phaseMillis);
+            EtcdCluster.Member leader = etcd.leader();
+            long etcdKilledAt = System.nanoTime();
+            etcd.kill(leader);
+            Thread.sleep(phaseMillis);
+            load.stop();
+            long loadMillis = (System.nanoTime() - t0) / 1_000_000;
+
+            List<KubernetesClient> survivors = new ArrayList<>();
+            for (int i = 1; i < servers; i++) {
+                KubernetesClient c = clients.client(i);
+                closing.add(c);
+                survivors.add(c);
+            }
+            Outcome outcome = load.checkAfterFaults(survivors, reflector, serverGoneAt, watchSettle);
+            return String.format("writers=%d loadMillis=%d objects=%d acknowledged=%d lost=%d watchEvents=%d "
+                            + "missed=%d lists=%d gone=%d failovers=%d ambiguousResolved=%d "
+                            + "stallAfterServerGoneMillis=%d stallAfterEtcdLeaderKillMillis=%d",
+                    servers, loadMillis, load.last().size(), load.acks(), outcome.lost(), reflector.events().size(),
+                    outcome.missed(), reflector.listings().size(), reflector.gone(), load.failovers(),
+                    load.ambiguousResolved(), load.longestStall(serverGoneAt), load.longestStall(etcdKilledAt));
+        } finally {
+            if (load != null) {
+                load.stop();
+            }
+            for (AutoCloseable c : closing.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing the rest anyway
+                }
+            }
+        }
+    }
+
     /** What {@link #checkAfterFaults} counted: objects lost on the survivors, watch events missed. */
-    public record Outcome(int lost, int missed) {
+    record Outcome(int lost, int missed) {
     }
 
     /**
@@ -143,7 +220,7 @@ public final class WriteLoad {
      * the reflector's watch saw every acknowledged write once, in order; and writer 0, whose server the test took
      * away at {@code faultAt}, failed over and went on writing.
      */
-    public Outcome checkAfterFaults(List<KubernetesClient> survivors, ConfigMapReflector reflector, long faultAt,
+    Outcome checkAfterFaults(List<KubernetesClient> survivors, ConfigMapReflector reflector, long faultAt,
                                     Duration watchSettle) {
         assertThat(failure()).isNull();
         Map<String, List<Long>> acknowledged = acknowledged();
