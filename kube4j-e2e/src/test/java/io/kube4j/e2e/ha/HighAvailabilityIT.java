@@ -3,6 +3,7 @@ package io.kube4j.e2e.ha;
 import io.kube4j.e2e.Kube4jServer;
 import io.kube4j.e2e.Kubectl;
 import io.kube4j.e2e.KubectlResult;
+import io.kube4j.e2e.Manifests;
 import io.kube4j.storage.etcd.EtcdCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -189,7 +190,7 @@ class HighAvailabilityIT {
                 "node/sim-1", "--timeout=40s")).succeeds();
 
         Kubectl k = kb.inNamespace("default");
-        assertThat(k.runWithStdin(replicaSet("ha-web", 3), "create", "-f", "-")).succeeds();
+        assertThat(k.runWithStdin(Manifests.replicaSet("ha-web", 3), "create", "-f", "-")).succeeds();
         awaitRunning(k, "ha-web", 3);
         // created once: the count stays at the target (one manager, one expectation)
         Thread.sleep(3000);
@@ -316,28 +317,6 @@ class HighAvailabilityIT {
         Kube4jServer holder = leaderOf(k, lease);
         assertThat(servers.stream().filter(s -> s.isAlive() && leadsNow(s, lease)).toList())
                 .as("servers leading " + lease).containsExactly(holder);
-    }
-
-    private static String replicaSet(String name, int replicas) {
-        return """
-                apiVersion: apps/v1
-                kind: ReplicaSet
-                metadata:
-                  name: %1$s
-                spec:
-                  replicas: %2$d
-                  selector:
-                    matchLabels:
-                      app: %1$s
-                  template:
-                    metadata:
-                      labels:
-                        app: %1$s
-                    spec:
-                      containers:
-                      - name: main
-                        image: kube4j.local/kubia:1
-                """.formatted(name, replicas);
     }
 
     private static List<String> podNames(Kubectl k, String app) {
