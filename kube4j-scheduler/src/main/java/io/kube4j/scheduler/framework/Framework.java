@@ -101,7 +101,16 @@ public final class Framework implements FrameworkHandle {
         List<FilterPlugin> active = state.activeFilters;
         if (active == null) {
             Set<String> skip = state.skipFilterPlugins();
-            active = skip.isEmpty() ? filters : filters.stream().filter(p -> !skip.contains(p.name())).toList();
+            if (skip.isEmpty()) {
+                active = filters;
+            } else {
+                active = new ArrayList<>(filters.size());
+                for (FilterPlugin p : filters) {
+                    if (!skip.contains(p.name())) {
+                        active.add(p);
+                    }
+                }
+            }
             state.activeFilters = active;
         }
         return active;
