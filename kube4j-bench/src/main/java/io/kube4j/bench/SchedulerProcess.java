@@ -112,6 +112,11 @@ final class SchedulerProcess implements AutoCloseable {
         return process.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
     }
 
+    /** CPU time so far by thread kind (see {@link ThreadCpu#byKind}). */
+    java.util.Map<String, Long> cpuMillisByThread() {
+        return ThreadCpu.byKind(pid());
+    }
+
     /** SIGTERM to the PID, wait, SIGKILL after 15 s. */
     @Override
     public void close() {

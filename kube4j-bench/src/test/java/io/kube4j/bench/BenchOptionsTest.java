@@ -16,6 +16,15 @@ class BenchOptionsTest {
     }
 
     @Test
+    void theOverlappedRunCanBeLeftOutButNotBothRuns() {
+        BenchOptions o = BenchOptions.parse(new String[]{"--sched-overlapped=false"});
+        assertThat(o.schedOverlapped()).isFalse();
+        assertThat(o.schedBacklog()).isTrue();
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--sched-overlapped=false", "--sched-backlog=false"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nothing to run");
+    }
+
+    @Test
     void aMisspeltBacklogValueIsRefusedRatherThanReadAsFalse() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--sched-backlog=yes"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--sched-backlog");

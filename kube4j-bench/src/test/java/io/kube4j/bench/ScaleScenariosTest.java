@@ -37,7 +37,8 @@ class ScaleScenariosTest {
             Map<String, Object> run = (Map<String, Object>) r.results().get("50 nodes x 200 pods");
             assertThat(run).containsEntry("bound", 200).containsEntry("allBound", true)
                     .containsEntry("createFailures", 0)
-                    .containsKeys("podsBoundPerSecond", "wallMs", "serverCpuMs", "serverCpuMsPerPod")
+                    .containsKeys("podsBoundPerSecond", "wallMs", "serverCpuMs", "serverCpuMsPerPod",
+                            "schedulingLoopCpuMsPerPod", "serverCpuMsByThread")
                     .doesNotContainKey("watchError");
             @SuppressWarnings("unchecked")
             Map<String, Object> latency = (Map<String, Object>) run.get("createToBound");
@@ -48,9 +49,12 @@ class ScaleScenariosTest {
             assertThat(backlog).containsEntry("bound", 200).containsEntry("allBound", true)
                     .containsEntry("createFailures", 0).doesNotContainKey("watchError")
                     .containsKeys("podsBoundPerSecond", "firstToLastBindingMs", "schedulerStartToLoopMs",
-                            "schedulerCpuMsPerPod", "serverCpuMsPerPod");
+                            "schedulerCpuMsPerPod", "serverCpuMsPerPod", "schedulingLoopCpuMsPerPod");
             // the separate scheduler process did the work: it used CPU, and its first binding came after its start
             assertThat((long) backlog.get("schedulerCpuMsSettled")).isPositive();
+            @SuppressWarnings("unchecked")
+            Map<String, Long> schedulerThreads = (Map<String, Long>) backlog.get("schedulerCpuMsByThread");
+            assertThat(schedulerThreads).containsKey("scheduler");
             assertThat((long) backlog.get("schedulerStartToFirstBindingMs"))
                     .isGreaterThanOrEqualTo((long) backlog.get("schedulerStartToLoopMs"));
             assertThat(ProcessHandle.of((long) backlog.get("schedulerPid"))).as("scheduler process stopped")
