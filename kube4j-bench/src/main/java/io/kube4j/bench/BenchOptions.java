@@ -32,6 +32,9 @@ import java.util.Map;
  * @param nodePods      node-pods: pods created at once on the real node
  * @param schedNodes    scheduler: fake nodes (API objects only)
  * @param schedPods     scheduler: pending pods to bind, one measured run (fresh server) per count, in order
+ * @param schedBacklog  scheduler: after each overlapped run (creates and bindings at once), also a backlog run:
+ *                      every pod created first, then a separate {@code kube4j scheduler} process binds them
+ * @param schedOverlapped scheduler: run the overlapped mode (false: the backlog run alone, for quick comparisons)
  * @param ingressSeconds     ingress: measured seconds of one round against one proxy
  * @param ingressConnections ingress: concurrent keep-alive connections of the load generator
  * @param ingressRounds      ingress: measured rounds per proxy, interleaved (kube4j, nginx, kube4j, ...)
@@ -54,6 +57,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                     int runs, int idleSeconds, int pods, int warmupPods, int clients, int listIterations,
                     int listWarmups, int watchers, int writes, int watchWarmupWrites, int writeIntervalMillis,
                     String storage, boolean jfr, boolean cds, int nodePods, int schedNodes, List<Integer> schedPods,
+                    boolean schedBacklog, boolean schedOverlapped,
                     int ingressSeconds, int ingressConnections, int ingressRounds, String ingressBackend,
                     int dnsServices,
                     int dnsSeconds, List<Integer> dnsClients,
@@ -86,6 +90,9 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
               --node-pods=100       node-pods: pods started at once on the real node (root)
               --sched-nodes=5000    scheduler: fake Node objects (no kubelet)
               --sched-pods=10000,50000  scheduler: pending pods created at once, one run (fresh server) per count
+              --sched-backlog=true  scheduler: per count also a backlog run (all pods created first, then a
+                                    separate `kube4j scheduler` process binds them; false: overlapped run only)
+              --sched-overlapped=true  scheduler: the overlapped run (false: backlog run only)
               --density-nodes=5000  density: simulated nodes (a separate `kube4j agent --simulated` process)
               --density-replicasets=1000  density: ReplicaSets created at once
               --density-replicas=150    density: replicas per ReplicaSet
@@ -132,6 +139,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 Boolean.parseBoolean(opts.getOrDefault("jfr", "false")),
                 Boolean.parseBoolean(opts.getOrDefault("cds", "true")), intOpt(opts, "node-pods", 100),
                 intOpt(opts, "sched-nodes", 5000), intList(opts, "sched-pods", "10000,50000"),
+                strictBoolean(opts, "sched-backlog", true), strictBoolean(opts, "sched-overlapped", true),
                 intOpt(opts, "ingress-seconds", 5), intOpt(opts, "ingress-connections", 16),
                 intOpt(opts, "ingress-rounds", 3), opts.getOrDefault("ingress-backend", "nginx"),
                 intOpt(opts, "dns-services", 1000), intOpt(opts, "dns-seconds", 5),
@@ -143,7 +151,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
         opts.keySet().removeAll(List.of("jar", "java", "server-jvm-opts", "out", "runs", "idle-seconds", "pods",
                 "warmup-pods", "clients", "list-iterations", "list-warmups", "watchers", "writes", "watch-warmup-writes",
                 "write-interval-ms",
-                "storage", "jfr", "cds", "node-pods", "sched-nodes", "sched-pods", "ingress-seconds",
+                "storage", "jfr", "cds", "node-pods", "sched-nodes", "sched-pods", "sched-backlog", "sched-overlapped", "ingress-seconds",
                 "ingress-connections", "ingress-rounds", "ingress-backend", "dns-services", "dns-seconds", "dns-clients", "help"));
         opts.keySet().removeAll(List.of("density-nodes", "density-replicasets", "density-replicas", "density-heap",
                 "density-heartbeat", "density-timeout-minutes", "sim-node-counts"));
@@ -155,6 +163,9 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 || o.dnsServices < 1 || o.dnsSeconds < 1 || o.dnsClients.isEmpty()
                 || o.dnsClients.stream().anyMatch(c -> c < 1)) {
             throw new IllegalArgumentException("counts must be positive (and --writes at least 2)");
+        }
+        if (!o.schedBacklog && !o.schedOverlapped) {
+            throw new IllegalArgumentException("--sched-backlog=false and --sched-overlapped=false leave nothing to run");
         }
         if (o.schedNodes < 1 || o.schedPods.isEmpty() || o.schedPods.stream().anyMatch(c -> c < 1)
                 || o.densityNodes < 1 || o.densityReplicaSets < 1 || o.densityReplicas < 1
@@ -199,6 +210,16 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
             }
         }
         return List.copyOf(out);
+    }
+
+    /** {@code --name=true|false} ({@code --name} alone is true); anything else is refused, not read as false. */
+    private static boolean strictBoolean(Map<String, String> opts, String name, boolean defaultValue) {
+        String v = opts.getOrDefault(name, Boolean.toString(defaultValue));
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("--" + name + " must be true or false, not " + v);
+        };
     }
 
     private static Path defaultJar() {

@@ -26,19 +26,54 @@ class ScaleScenariosTest {
     }
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void schedulerBindsEveryPod() throws Exception {
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void schedulerBindsEveryPodOverlappedAndFromABacklog() throws Exception {
         try (BenchContext ctx = context("--sched-nodes=50", "--sched-pods=200", "--clients=4")) {
             Benchmark.Result r = new SchedulerBench().run(ctx);
 
-            assertThat(r.params()).containsEntry("nodes", 50).containsEntry("pods", List.of(200));
+            assertThat(r.params()).containsEntry("nodes", 50).containsEntry("pods", List.of(200))
+                    .containsEntry("backlog", true);
             @SuppressWarnings("unchecked")
             Map<String, Object> run = (Map<String, Object>) r.results().get("50 nodes x 200 pods");
-            assertThat(run).containsEntry("bound", 200).containsEntry("createFailures", 0)
-                    .containsKeys("podsBoundPerSecond", "wallMs", "serverCpuMs").doesNotContainKey("watchError");
+            assertThat(run).containsEntry("bound", 200).containsEntry("allBound", true)
+                    .containsEntry("createFailures", 0)
+                    .containsKeys("podsBoundPerSecond", "wallMs", "serverCpuMs", "serverCpuMsPerPod",
+                            "schedulingLoopCpuMsPerPod", "serverCpuMsByThread")
+                    .doesNotContainKey("watchError");
             @SuppressWarnings("unchecked")
             Map<String, Object> latency = (Map<String, Object>) run.get("createToBound");
             assertThat(latency).containsEntry("count", 200).containsKeys("p50Ms", "p99Ms");
+
+            @SuppressWarnings("unchecked")
+            Map<String, Object> backlog = (Map<String, Object>) r.results().get("50 nodes x 200 pods, backlog");
+            assertThat(backlog).containsEntry("bound", 200).containsEntry("allBound", true)
+                    .containsEntry("createFailures", 0).doesNotContainKey("watchError")
+                    .containsKeys("podsBoundPerSecond", "firstToLastBindingMs", "schedulerStartToLoopMs",
+                            "schedulerCpuMsPerPod", "serverCpuMsPerPod", "schedulingLoopCpuMsPerPod");
+            // the separate scheduler process did the work: it used CPU, and its first binding came after its start
+            assertThat((long) backlog.get("schedulerCpuMsSettled")).isPositive();
+            @SuppressWarnings("unchecked")
+            Map<String, Long> schedulerThreads = (Map<String, Long>) backlog.get("schedulerCpuMsByThread");
+            assertThat(schedulerThreads).containsKey("scheduler");
+            assertThat((long) backlog.get("schedulerStartToFirstBindingMs"))
+                    .isGreaterThanOrEqualTo((long) backlog.get("schedulerStartToLoopMs"));
+            assertThat(ProcessHandle.of((long) backlog.get("schedulerPid"))).as("scheduler process stopped")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void schedulerWithoutBacklogRunsTheOverlappedModeOnly() throws Exception {
+        try (BenchContext ctx = context("--sched-nodes=20", "--sched-pods=50", "--clients=2",
+                "--sched-backlog=false")) {
+            Benchmark.Result r = new SchedulerBench().run(ctx);
+
+            assertThat(r.params()).containsEntry("backlog", false);
+            assertThat(r.results()).containsOnlyKeys("20 nodes x 50 pods");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> run = (Map<String, Object>) r.results().get("20 nodes x 50 pods");
+            assertThat(run).containsEntry("bound", 50).containsEntry("allBound", true);
         }
     }
 

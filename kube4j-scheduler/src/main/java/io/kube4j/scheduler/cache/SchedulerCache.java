@@ -12,13 +12,19 @@ import java.util.Map;
  * The scheduler's view of nodes and of the pods on them (upstream's internal cache). Pods the informer reports as
  * bound are added; a pod the scheduler has just placed is <em>assumed</em> on its node at once, so the next cycle
  * already counts it, and confirmed when the informer reports it bound, or forgotten when binding fails.
+ * Each change of a node gives it a new generation and moves it to the newest end of an order by change, so a
+ * snapshot update visits only the nodes changed since the snapshot's generation, as upstream's list of node infos
+ * ordered by update does, instead of every node on each cycle.
  * Thread-safe: informer threads and the scheduling and binding threads share it under one lock.
  */
 public final class SchedulerCache {
     private record PodState(PodInfo pod, String node, boolean assumed) {
     }
 
+    /** Every node info in a stable order (first seen), which snapshots keep. */
     private final Map<String, NodeInfo> nodes = new LinkedHashMap<>();
+    /** The same node infos, oldest change first: generations rise along it. */
+    private final LinkedHashMap<String, NodeInfo> byChange = new LinkedHashMap<>();
     private final Map<String, PodState> pods = new HashMap<>();
     private long generation;
     private long nodeSetVersion;
@@ -30,6 +36,17 @@ public final class SchedulerCache {
             nodeSetVersion++;
         }
         n.setNode(node, ++generation);
+        changed(n);
+    }
+
+    /** Call after each generation change of {@code n}. */
+    private void changed(NodeInfo n) {
+        byChange.putLast(n.name(), n);
+    }
+
+    private void drop(String name) {
+        nodes.remove(name);
+        byChange.remove(name);
     }
 
     public synchronized void updateNode(Node node) {
@@ -43,11 +60,12 @@ public final class SchedulerCache {
         }
         nodeSetVersion++;
         if (n.pods().isEmpty()) {
-            nodes.remove(name);
+            drop(name);
             generation++;
         } else {
             // pods still bound to it are removed by their own delete events
             n.removeNode(++generation);
+            changed(n);
         }
     }
 
@@ -56,7 +74,9 @@ public final class SchedulerCache {
         if (pods.containsKey(pod.uid())) {
             throw new IllegalStateException("pod " + pod.key() + " is already in the cache");
         }
-        nodes.computeIfAbsent(node, NodeInfo::new).addPod(pod, ++generation);
+        NodeInfo n = nodes.computeIfAbsent(node, NodeInfo::new);
+        n.addPod(pod, ++generation);
+        changed(n);
         pods.put(pod.uid(), new PodState(pod, node, true));
     }
 
@@ -81,7 +101,9 @@ public final class SchedulerCache {
         if (s != null) {
             removeFromNode(s);
         }
-        nodes.computeIfAbsent(node, NodeInfo::new).addPod(pod, ++generation);
+        NodeInfo n = nodes.computeIfAbsent(node, NodeInfo::new);
+        n.addPod(pod, ++generation);
+        changed(n);
         pods.put(pod.uid(), new PodState(pod, node, false));
     }
 
@@ -99,9 +121,11 @@ public final class SchedulerCache {
     private void removeFromNode(PodState s) {
         NodeInfo n = nodes.get(s.node());
         if (n != null) {
-            n.removePod(s.pod().uid(), ++generation);
+            boolean removed = n.removePod(s.pod().uid(), ++generation);
             if (n.node() == null && n.pods().isEmpty()) {
-                nodes.remove(s.node());
+                drop(s.node());
+            } else if (removed) {
+                changed(n); // only a node whose generation moved may go to the newest end
             }
         }
     }
@@ -110,20 +134,21 @@ public final class SchedulerCache {
         return pods.size();
     }
 
-    /** Copies into the snapshot every node changed since it was last updated. */
+    /** Copies into the snapshot every node changed since it was last updated, newest first. */
     public synchronized void updateSnapshot(Snapshot snap) {
         if (snap.generation == generation) {
             return;
         }
         boolean rebuild = snap.nodeSetVersion != nodeSetVersion;
-        for (NodeInfo n : nodes.values()) {
-            if (n.generation() > snap.generation) {
-                NodeInfo copy = n.snapshot();
-                snap.byName.put(n.name(), copy);
-                Integer i = snap.index.get(n.name());
-                if (!rebuild && i != null) {
-                    snap.list.set(i, copy);
-                }
+        for (NodeInfo n : byChange.sequencedValues().reversed()) {
+            if (n.generation() <= snap.generation) {
+                break; // every older one is in the snapshot already
+            }
+            NodeInfo copy = n.snapshot();
+            snap.byName.put(n.name(), copy);
+            Integer i = snap.index.get(n.name());
+            if (!rebuild && i != null) {
+                snap.list.set(i, copy);
             }
         }
         if (rebuild) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -79,20 +80,47 @@ public final class Framework implements FrameworkHandle {
         return queueSort.less(a, b);
     }
 
-    /** The first pre-filter that does not succeed, with its plugin name; SUCCESS otherwise (SKIP counts as success). */
+    /**
+     * The first pre-filter that does not succeed, with its plugin name; SUCCESS otherwise. SKIP counts as success
+     * and, as upstream, the plugin's Filter is then not run for this pod.
+     */
     public Status runPreFilter(CycleState state, PodInfo pod) {
         for (PreFilterPlugin p : preFilters) {
             Status s = p.preFilter(state, pod);
-            if (!s.isSuccess() && s.code() != Code.SKIP) {
+            if (s.code() == Code.SKIP) {
+                state.skipFilter(p.name());
+            } else if (!s.isSuccess()) {
                 return s.withPlugin(p.name());
             }
         }
         return Status.SUCCESS;
     }
 
+    /** The profile's filters without those the state skips (every pre-filter has run, so once per cycle). */
+    private List<FilterPlugin> activeFilters(CycleState state) {
+        List<FilterPlugin> active = state.activeFilters;
+        if (active == null) {
+            Set<String> skip = state.skipFilterPlugins();
+            if (skip.isEmpty()) {
+                active = filters;
+            } else {
+                active = new ArrayList<>(filters.size());
+                for (FilterPlugin p : filters) {
+                    if (!skip.contains(p.name())) {
+                        active.add(p);
+                    }
+                }
+            }
+            state.activeFilters = active;
+        }
+        return active;
+    }
+
     @Override
     public Status runFilters(CycleState state, PodInfo pod, NodeInfo node) {
-        for (FilterPlugin p : filters) {
+        List<FilterPlugin> active = activeFilters(state);
+        for (int i = 0, n = active.size(); i < n; i++) {
+            FilterPlugin p = active.get(i);
             Status s = p.filter(state, pod, node);
             if (!s.isSuccess() && s.code() != Code.SKIP) {
                 return s.withPlugin(p.name());

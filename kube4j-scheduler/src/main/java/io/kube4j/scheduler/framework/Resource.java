@@ -74,7 +74,15 @@ public final class Resource {
     }
 
     public boolean isZero() {
-        return milliCpu == 0 && memory == 0 && ephemeralStorage == 0 && scalar.values().stream().allMatch(v -> v == 0);
+        if (milliCpu != 0 || memory != 0 || ephemeralStorage != 0) {
+            return false;
+        }
+        for (long v : scalar.values()) {
+            if (v != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Extended resources ({@code domain/name}), hugepages and attachable volumes count as scalar resources. */

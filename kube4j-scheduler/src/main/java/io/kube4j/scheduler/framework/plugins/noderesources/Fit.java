@@ -35,8 +35,38 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, ScorePlugin {
 
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-        List<String> reasons = insufficient(pod, node);
-        return reasons.isEmpty() ? Status.SUCCESS : Status.unschedulable(reasons.toArray(String[]::new));
+        if (fits(pod, node)) {
+            return Status.SUCCESS;
+        }
+        return Status.unschedulable(insufficient(pod, node).toArray(String[]::new));
+    }
+
+    /**
+     * True when {@link #insufficient} would find nothing: the same checks without building the reasons, as most
+     * nodes the filter loop visits fit.
+     */
+    public static boolean fits(PodInfo pod, NodeInfo node) {
+        Resource alloc = node.allocatable();
+        if (node.pods().size() + 1 > alloc.allowedPods) {
+            return false;
+        }
+        Resource want = pod.requests();
+        Resource used = node.requested();
+        if (want.milliCpu > 0 && want.milliCpu > alloc.milliCpu - used.milliCpu
+                || want.memory > 0 && want.memory > alloc.memory - used.memory
+                || want.ephemeralStorage > 0 && want.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
+            return false;
+        }
+        if (!want.scalar.isEmpty()) {
+            for (Map.Entry<String, Long> e : want.scalar.entrySet()) {
+                long w = e.getValue();
+                if (w > 0 && w > alloc.scalar.getOrDefault(e.getKey(), 0L)
+                        - used.scalar.getOrDefault(e.getKey(), 0L)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The reasons the pod does not fit, in upstream's order; empty when it fits. */

@@ -28,8 +28,7 @@ public final class NodeUnschedulable implements FilterPlugin {
 
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-        var spec = node.node().getSpec();
-        if (spec == null || !Boolean.TRUE.equals(spec.getUnschedulable())) {
+        if (!node.unschedulable()) {
             return Status.SUCCESS;
         }
         List<io.fabric8.kubernetes.api.model.Toleration> t = pod.pod().getSpec().getTolerations();

@@ -25,14 +25,13 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
 
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-        List<Taint> taints = node.node().getSpec() == null ? null : node.node().getSpec().getTaints();
-        if (taints == null || taints.isEmpty()) {
+        List<Taint> taints = node.noScheduleTaints();
+        if (taints.isEmpty()) {
             return Status.SUCCESS;
         }
         List<Toleration> tolerations = tolerations(pod);
         for (Taint t : taints) {
-            if (("NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()))
-                    && !tolerated(t, tolerations)) {
+            if (!tolerated(t, tolerations)) {
                 return Status.unresolvable("node(s) had untolerated taint {" + t.getKey() + ": "
                         + (t.getValue() == null ? "" : t.getValue()) + "}");
             }
@@ -42,17 +41,16 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
 
     @Override
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
-        List<Taint> taints = node.node().getSpec() == null ? null : node.node().getSpec().getTaints();
-        if (taints == null || taints.isEmpty()) {
+        List<Taint> taints = node.preferNoScheduleTaints();
+        if (taints.isEmpty()) {
             return 0;
         }
-        // only tolerations that can tolerate PreferNoSchedule count here
-        List<Toleration> prefer = tolerations(pod).stream()
-                .filter(t -> t.getEffect() == null || t.getEffect().isEmpty() || "PreferNoSchedule".equals(t.getEffect()))
-                .toList();
+        // only tolerations with no effect or PreferNoSchedule count here, which tolerates() already requires of a
+        // PreferNoSchedule taint
+        List<Toleration> tolerations = tolerations(pod);
         long count = 0;
         for (Taint t : taints) {
-            if ("PreferNoSchedule".equals(t.getEffect()) && !tolerated(t, prefer)) {
+            if (!tolerated(t, tolerations)) {
                 count++;
             }
         }

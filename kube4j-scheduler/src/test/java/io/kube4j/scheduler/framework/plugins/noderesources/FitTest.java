@@ -98,4 +98,38 @@ class FitTest {
         assertThat(b.score(new CycleState(), p, balanced)).isEqualTo(100);
         assertThat(b.score(new CycleState(), p, skewed)).isLessThan(100);
     }
+
+    @Test
+    void theFastCheckAgreesWithTheReasons() {
+        Node n = Fixtures.node("n", "2", "4Gi", 3).editStatus()
+                .addToAllocatable("example.com/gpu", new Quantity("1"))
+                .addToAllocatable("ephemeral-storage", new Quantity("10Gi")).endStatus().build();
+        String[] cpus = {null, "0", "500m", "1", "2", "3"};
+        String[] mems = {null, "1Gi", "4Gi", "5Gi"};
+        int checked = 0;
+        for (int onNode = 0; onNode <= 3; onNode++) {
+            PodInfo[] present = new PodInfo[onNode];
+            for (int i = 0; i < onNode; i++) {
+                present[i] = new PodInfo(Fixtures.pod("x" + i, "500m", "1Gi").build());
+            }
+            NodeInfo ni = NodeInfo.of(n, present);
+            for (String cpu : cpus) {
+                for (String mem : mems) {
+                    for (String gpu : new String[]{null, "1", "2"}) {
+                        Pod p = Fixtures.pod("p", cpu, mem).build();
+                        if (gpu != null) {
+                            p = new PodBuilder(p).editSpec().editFirstContainer().editOrNewResources()
+                                    .addToRequests("example.com/gpu", new Quantity(gpu)).endResources().endContainer()
+                                    .endSpec().build();
+                        }
+                        PodInfo pi = new PodInfo(p);
+                        assertThat(Fit.fits(pi, ni)).as("cpu=%s mem=%s gpu=%s pods=%d", cpu, mem, gpu, onNode)
+                                .isEqualTo(Fit.insufficient(pi, ni).isEmpty());
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(4 * 6 * 4 * 3);
+    }
 }
