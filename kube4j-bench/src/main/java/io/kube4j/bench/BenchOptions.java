@@ -68,7 +68,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
     static final String USAGE = """
             usage: kube4j-bench/run [benchmark...] [--option=value...]
               benchmarks: cold-start idle-rss pod-create list-table watch-latency node-pods scheduler ingress dns
-                          api list watch-fanout volumes storage density sim-node-heap (default: all)
+                          api list watch-fanout volumes storage density sim-node-heap pod-footprint (default: all)
               --jar=PATH            server jar (default: kube4j-cli/target/kube4j-all.jar)
               --java=PATH           java that runs the server (default: the bench's own java)
               --server-jvm-opts=S   server JVM flags (default: $KUBE4J_JAVA_OPTS or "%s")
