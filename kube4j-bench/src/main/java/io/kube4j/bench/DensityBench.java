@@ -124,6 +124,8 @@ final class DensityBench implements Benchmark {
 
             long[] mem = sp.memoryKb();
             ClassHistogram heap = ClassHistogram.of(o.java(), sp.pid());
+            Path histogramFile = gcFile.resolveSibling("density-histogram.txt");
+            writeHistogram(heap, histogramFile);
             long rssAfterGc = sp.memoryKb()[0];
             long agentRss = agent.rssKb();
             Thread.sleep(500); // the heap reading's own full GC is in the log by now, and left out of the pauses
@@ -160,6 +162,7 @@ final class DensityBench implements Benchmark {
             results.put("serverCpuMs", serverCpu);
             results.put("serverGc", gc.toMap());
             results.put("serverTopClassesMb", top(heap, 8));
+            results.put("serverHistogramFile", histogramFile.toString());
             results.put("agentRssMb", Math.round(agentRss / 102.4) / 10.0);
             // "throughout": the p99 of every tenth of the churn, not only the overall one
             List<Double> tenths = probe.p99PerTenth();
@@ -187,6 +190,14 @@ final class DensityBench implements Benchmark {
         try (var lines = Files.lines(sp.log())) {
             return lines.filter(l -> l.contains(text)).count();
         }
+    }
+
+    /** Every class of the live heap, bytes and name, largest first: the per-class breakdown the JSON leaves out. */
+    static void writeHistogram(ClassHistogram h, Path file) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        h.bytesByClass().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sb.append(e.getValue()).append(' ').append(e.getKey()).append('\n'));
+        Files.writeString(file, sb);
     }
 
     static Map<String, Object> top(ClassHistogram h, int n) {
