@@ -62,7 +62,7 @@ final class DensityBench implements Benchmark {
         Path gcFile = Files.createDirectories(o.outDir().resolve("logs")).resolve("density-gc.log");
         Files.deleteIfExists(gcFile);
         ServerProcess sp = ServerProcess.startReady(o, dir, "density", null, List.of("--cluster-cidr", CLUSTER_CIDR),
-                List.of("-Xmx" + o.densityHeap(), GcLog.flag(gcFile)));
+                jvmOpts(o, gcFile));
         AgentProcess agent = null;
         ApiProbe probe = null;
         List<AdminClient> clients = new ArrayList<>();
@@ -138,6 +138,7 @@ final class DensityBench implements Benchmark {
             params.put("replicasPerSet", replicas);
             params.put("pods", total);
             params.put("serverHeapLimit", o.densityHeap());
+            params.put("densityJvmOpts", String.join(" ", o.densityJvmOpts()));
             params.put("nodeHeartbeat", o.densityHeartbeat());
             params.put("simulatedNodesIn", "separate agent process");
             Map<String, Object> results = new LinkedHashMap<>();
@@ -183,6 +184,13 @@ final class DensityBench implements Benchmark {
             sp.close();
             ServerProcess.deleteTree(dir);
         }
+    }
+
+    /** The server's JVM flags of this scenario: the heap limit, the GC log, then {@code --density-jvm-opts}. */
+    static List<String> jvmOpts(BenchOptions o, Path gcFile) {
+        List<String> opts = new ArrayList<>(List.of("-Xmx" + o.densityHeap(), GcLog.flag(gcFile)));
+        opts.addAll(o.densityJvmOpts());
+        return opts;
     }
 
     /** Lines of the server's log containing {@code text} (the node lifecycle controller logs each Unknown node). */

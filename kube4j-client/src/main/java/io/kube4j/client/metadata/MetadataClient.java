@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.impl.BaseClient;
 import io.fabric8.kubernetes.client.impl.KubernetesClientImpl;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
@@ -34,7 +35,10 @@ public final class MetadataClient {
         HttpClient http = base.getHttpClient().newBuilder()
                 .addOrReplaceInterceptor("kube4j-metadata-only", new AcceptMetadata()).build();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        return new KubernetesClientImpl(http, base.getConfiguration(), () -> executor, new KubernetesSerialization());
+        // the base client's serialization, so its (per-mapper) type caches are not built twice
+        KubernetesSerialization serialization = base instanceof BaseClient b ? b.getKubernetesSerialization()
+                : new KubernetesSerialization();
+        return new KubernetesClientImpl(http, base.getConfiguration(), () -> executor, serialization);
     }
 
     /** The Accept header a GET of {@code request} carries: a watch gets one PartialObjectMetadata per event. */
