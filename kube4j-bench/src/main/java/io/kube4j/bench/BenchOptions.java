@@ -64,7 +64,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                     ApiBenchOptions api) {
 
     /** What the density server adds: the collector docs/performance.md advises for large clusters. */
-    static final String DENSITY_JVM_OPTS = "-XX:+UseG1GC";
+    static final String DENSITY_JVM_OPTS = "-XX:+UseG1GC -XX:+UseStringDeduplication";
 
     /** The JVM flags {@code ./kube4j} uses unless KUBE4J_JAVA_OPTS overrides them. */
     static final String LAUNCHER_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -Xms48m "

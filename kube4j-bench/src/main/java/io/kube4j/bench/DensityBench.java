@@ -36,13 +36,16 @@ final class DensityBench implements Benchmark {
 
     @Override
     public String method() {
-        return "child server (--disable-node, scheduler and controllers on, -Xmx from --density-heap, -Xlog:gc to a"
-                + " file) and a separate `kube4j agent --simulated --count N` child process; once the nodes are"
-                + " Ready, R ReplicaSets of K replicas (one container, requests 10m CPU / 16 Mi) are created by"
-                + " 4 clients at once. Time = first ReplicaSet create sent -> the ReplicaSets' readyReplicas add up to"
-                + " R*K (polled every second), then a paged LIST checks every pod is Running on a node. A probe client"
+        return "child server (--disable-node, scheduler and controllers on, -Xmx from --density-heap, the flags of"
+                + " --density-jvm-opts (default " + BenchOptions.DENSITY_JVM_OPTS + "), -Xlog:gc to a file) and a"
+                + " separate `kube4j agent --simulated --count N` child process; once the nodes are Ready, R"
+                + " ReplicaSets of K replicas (one container, requests 10m CPU / 16 Mi) are created by 4 clients at"
+                + " once."
+                + " Time = first ReplicaSet create sent -> the ReplicaSets' readyReplicas add up to R*K (polled every"
+                + " second), then a paged LIST checks every pod is Running on a node. A probe client"
                 + " merge-patches one ConfigMap every 100 ms from before the first create until then. Server heap ="
-                + " live bytes after the full GC of `jcmd PID GC.class_histogram`; GC pauses from the GC log.";
+                + " live bytes after the full GC of `jcmd PID GC.class_histogram` (every class written to"
+                + " logs/density-histogram.txt); GC pauses from the GC log.";
     }
 
     @Override

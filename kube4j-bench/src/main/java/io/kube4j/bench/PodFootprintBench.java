@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kube4j.apimachinery.json.Json;
 import io.kube4j.apiserver.registry.cache.CacheEvent;
+import io.kube4j.apiserver.registry.cache.CompactNodeFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,8 +40,8 @@ final class PodFootprintBench implements Benchmark {
 
     @Override
     public String goal() {
-        return "(measurement only) the heap per pod of each form: JSON bytes, watch line, ObjectNode, CacheEvent,"
-                + " fabric8 Pod, GenericKubernetesResource, PartialObjectMetadata";
+        return "(measurement only) the heap per pod of each form: JSON bytes, ObjectNode (default and compact),"
+                + " CacheEvent, fabric8 Pod, GenericKubernetesResource, PartialObjectMetadata";
     }
 
     @Override
@@ -54,10 +55,18 @@ final class PodFootprintBench implements Benchmark {
         Map<String, Function<String, Object>> forms = new LinkedHashMap<>();
         forms.put("jsonBytes", t -> Json.bytes(Json.parse(t)));
         forms.put("objectNode", Json::parse);
+        forms.put("compactObjectNode", t -> CompactNodeFactory.parse(t.getBytes(StandardCharsets.UTF_8)));
         forms.put("cacheEventModified", t -> {
             // a window entry: the new object, the previous one, the object's JSON and the event line
             CacheEvent e = new CacheEvent(CacheEvent.Type.MODIFIED, "k", (ObjectNode) Json.parse(t),
                     (ObjectNode) Json.parse(t), 1);
+            e.line();
+            return e;
+        });
+        forms.put("compactCacheEventModified", t -> {
+            byte[] b = t.getBytes(StandardCharsets.UTF_8);
+            CacheEvent e = new CacheEvent(CacheEvent.Type.MODIFIED, "k", CompactNodeFactory.parse(b),
+                    CompactNodeFactory.parse(b), 1);
             e.line();
             return e;
         });
