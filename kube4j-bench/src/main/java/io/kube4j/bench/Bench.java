@@ -33,7 +33,7 @@ public final class Bench {
             // the store under the API server: embedded SQLite and etcd side by side
             new StorageBench(),
             // scale with simulated nodes
-            new DensityBench(), new SimNodeHeapBench());
+            new DensityBench(), new SimNodeHeapBench(), new PodFootprintBench());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Bench() {

@@ -51,6 +51,7 @@ import java.util.Map;
  * @param densityHeap        density: the server's maximum heap ({@code -Xmx}), e.g. {@code 8g}
  * @param densityHeartbeat   density: the simulated nodes' Lease renewal interval (a Go duration, kubelet's 10s)
  * @param densityTimeoutMinutes density: how long to wait for every pod to run before giving up
+ * @param densityJvmOpts     density: the server's JVM flags after the usual ones (a collector here replaces theirs)
  * @param simNodeCounts      sim-node-heap: simulated node counts to measure the agent's live heap at
  */
 record BenchOptions(List<String> names, Path serverJar, Path java, List<String> serverJvmOpts, Path outDir,
@@ -62,8 +63,12 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                     int dnsServices,
                     int dnsSeconds, List<Integer> dnsClients,
                     int densityNodes, int densityReplicaSets, int densityReplicas, String densityHeap,
-                    String densityHeartbeat, int densityTimeoutMinutes, List<Integer> simNodeCounts,
+                    String densityHeartbeat, int densityTimeoutMinutes, List<String> densityJvmOpts,
+                    List<Integer> simNodeCounts,
                     ApiBenchOptions api) {
+
+    /** What the density server adds: the collector docs/performance.md advises for large clusters. */
+    static final String DENSITY_JVM_OPTS = "-XX:+UseG1GC -XX:+UseStringDeduplication";
 
     /** The JVM flags {@code ./kube4j} uses unless KUBE4J_JAVA_OPTS overrides them. */
     static final String LAUNCHER_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -Xms48m "
@@ -72,7 +77,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
     static final String USAGE = """
             usage: kube4j-bench/run [benchmark...] [--option=value...]
               benchmarks: cold-start idle-rss pod-create list-table watch-latency node-pods scheduler ingress dns
-                          api list watch-fanout volumes storage density sim-node-heap (default: all)
+                          api list watch-fanout volumes storage density sim-node-heap pod-footprint (default: all)
               --jar=PATH            server jar (default: kube4j-cli/target/kube4j-all.jar)
               --java=PATH           java that runs the server (default: the bench's own java)
               --server-jvm-opts=S   server JVM flags (default: $KUBE4J_JAVA_OPTS or "%s")
@@ -99,6 +104,8 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
               --density-heap=8g     density: the server's -Xmx
               --density-heartbeat=10s   density: simulated nodes' Lease renewal interval
               --density-timeout-minutes=30  density: give up when the pods are not all Running by then
+              --density-jvm-opts=S  density: server JVM flags after the usual ones; a collector replaces theirs
+                                    (default "%s"; "" keeps the launcher's SerialGC)
               --sim-node-counts=0,1000,5000  sim-node-heap: simulated node counts (one agent process each)
               --ingress-seconds=5   ingress: measured seconds of one round against one proxy (warm-up: twice that)
               --ingress-rounds=3    ingress: rounds per proxy, interleaved (kube4j, nginx, kube4j, nginx, ...)
@@ -110,7 +117,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
               --storage=embedded    server storage backend (embedded or memory)
               --cds=true            class-data archive OUT/kube4j.jsa like ./kube4j (--cds=false: none)
               --jfr                 record a JFR profile of each server process into OUT/jfr
-            """.formatted(LAUNCHER_JVM_OPTS) + ApiBenchOptions.USAGE;
+            """.formatted(LAUNCHER_JVM_OPTS, DENSITY_JVM_OPTS) + ApiBenchOptions.USAGE;
 
     static BenchOptions parse(String[] args) {
         List<String> names = new ArrayList<>();
@@ -130,7 +137,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
         Path out = Path.of(opts.getOrDefault("out", defaultOut().toString())).toAbsolutePath();
         ApiBenchOptions api = ApiBenchOptions.parse(opts);
         BenchOptions o = new BenchOptions(List.copyOf(names), jar, java,
-                List.of(jvm.trim().isEmpty() ? new String[0] : jvm.trim().split("\\s+")), out,
+                words(jvm), out,
                 intOpt(opts, "runs", 5), intOpt(opts, "idle-seconds", 10), intOpt(opts, "pods", 10_000),
                 intOpt(opts, "warmup-pods", 500), intOpt(opts, "clients", 8), intOpt(opts, "list-iterations", 20),
                 intOpt(opts, "list-warmups", 3), intOpt(opts, "watchers", 1000), intOpt(opts, "writes", 200),
@@ -147,6 +154,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 intOpt(opts, "density-nodes", 5000), intOpt(opts, "density-replicasets", 1000),
                 intOpt(opts, "density-replicas", 150), opts.getOrDefault("density-heap", "8g"),
                 opts.getOrDefault("density-heartbeat", "10s"), intOpt(opts, "density-timeout-minutes", 30),
+                words(opts.getOrDefault("density-jvm-opts", DENSITY_JVM_OPTS)),
                 intList(opts, "sim-node-counts", "0,1000,5000"), api);
         opts.keySet().removeAll(List.of("jar", "java", "server-jvm-opts", "out", "runs", "idle-seconds", "pods",
                 "warmup-pods", "clients", "list-iterations", "list-warmups", "watchers", "writes", "watch-warmup-writes",
@@ -154,7 +162,7 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
                 "storage", "jfr", "cds", "node-pods", "sched-nodes", "sched-pods", "sched-backlog", "sched-overlapped", "ingress-seconds",
                 "ingress-connections", "ingress-rounds", "ingress-backend", "dns-services", "dns-seconds", "dns-clients", "help"));
         opts.keySet().removeAll(List.of("density-nodes", "density-replicasets", "density-replicas", "density-heap",
-                "density-heartbeat", "density-timeout-minutes", "sim-node-counts"));
+                "density-heartbeat", "density-timeout-minutes", "density-jvm-opts", "sim-node-counts"));
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): " + opts.keySet());
         }
@@ -188,6 +196,11 @@ record BenchOptions(List<String> names, Path serverJar, Path java, List<String> 
             }
         }
         return false;
+    }
+
+    /** Space-separated flags; none for a blank string. */
+    static List<String> words(String s) {
+        return List.of(s.trim().isEmpty() ? new String[0] : s.trim().split("\\s+"));
     }
 
     private static int intOpt(Map<String, String> opts, String name, int def) {

@@ -36,13 +36,16 @@ final class DensityBench implements Benchmark {
 
     @Override
     public String method() {
-        return "child server (--disable-node, scheduler and controllers on, -Xmx from --density-heap, -Xlog:gc to a"
-                + " file) and a separate `kube4j agent --simulated --count N` child process; once the nodes are"
-                + " Ready, R ReplicaSets of K replicas (one container, requests 10m CPU / 16 Mi) are created by"
-                + " 4 clients at once. Time = first ReplicaSet create sent -> the ReplicaSets' readyReplicas add up to"
-                + " R*K (polled every second), then a paged LIST checks every pod is Running on a node. A probe client"
+        return "child server (--disable-node, scheduler and controllers on, -Xmx from --density-heap, the flags of"
+                + " --density-jvm-opts (default " + BenchOptions.DENSITY_JVM_OPTS + "), -Xlog:gc to a file) and a"
+                + " separate `kube4j agent --simulated --count N` child process; once the nodes are Ready, R"
+                + " ReplicaSets of K replicas (one container, requests 10m CPU / 16 Mi) are created by 4 clients at"
+                + " once."
+                + " Time = first ReplicaSet create sent -> the ReplicaSets' readyReplicas add up to R*K (polled every"
+                + " second), then a paged LIST checks every pod is Running on a node. A probe client"
                 + " merge-patches one ConfigMap every 100 ms from before the first create until then. Server heap ="
-                + " live bytes after the full GC of `jcmd PID GC.class_histogram`; GC pauses from the GC log.";
+                + " live bytes after the full GC of `jcmd PID GC.class_histogram` (every class written to"
+                + " logs/density-histogram.txt); GC pauses from the GC log.";
     }
 
     @Override
@@ -62,7 +65,7 @@ final class DensityBench implements Benchmark {
         Path gcFile = Files.createDirectories(o.outDir().resolve("logs")).resolve("density-gc.log");
         Files.deleteIfExists(gcFile);
         ServerProcess sp = ServerProcess.startReady(o, dir, "density", null, List.of("--cluster-cidr", CLUSTER_CIDR),
-                List.of("-Xmx" + o.densityHeap(), GcLog.flag(gcFile)));
+                jvmOpts(o, gcFile));
         AgentProcess agent = null;
         ApiProbe probe = null;
         List<AdminClient> clients = new ArrayList<>();
@@ -124,6 +127,8 @@ final class DensityBench implements Benchmark {
 
             long[] mem = sp.memoryKb();
             ClassHistogram heap = ClassHistogram.of(o.java(), sp.pid());
+            Path histogramFile = gcFile.resolveSibling("density-histogram.txt");
+            writeHistogram(heap, histogramFile);
             long rssAfterGc = sp.memoryKb()[0];
             long agentRss = agent.rssKb();
             Thread.sleep(500); // the heap reading's own full GC is in the log by now, and left out of the pauses
@@ -136,6 +141,7 @@ final class DensityBench implements Benchmark {
             params.put("replicasPerSet", replicas);
             params.put("pods", total);
             params.put("serverHeapLimit", o.densityHeap());
+            params.put("densityJvmOpts", String.join(" ", o.densityJvmOpts()));
             params.put("nodeHeartbeat", o.densityHeartbeat());
             params.put("simulatedNodesIn", "separate agent process");
             Map<String, Object> results = new LinkedHashMap<>();
@@ -160,6 +166,7 @@ final class DensityBench implements Benchmark {
             results.put("serverCpuMs", serverCpu);
             results.put("serverGc", gc.toMap());
             results.put("serverTopClassesMb", top(heap, 8));
+            results.put("serverHistogramFile", histogramFile.toString());
             results.put("agentRssMb", Math.round(agentRss / 102.4) / 10.0);
             // "throughout": the p99 of every tenth of the churn, not only the overall one
             List<Double> tenths = probe.p99PerTenth();
@@ -182,11 +189,26 @@ final class DensityBench implements Benchmark {
         }
     }
 
+    /** The server's JVM flags of this scenario: the heap limit, the GC log, then {@code --density-jvm-opts}. */
+    static List<String> jvmOpts(BenchOptions o, Path gcFile) {
+        List<String> opts = new ArrayList<>(List.of("-Xmx" + o.densityHeap(), GcLog.flag(gcFile)));
+        opts.addAll(o.densityJvmOpts());
+        return opts;
+    }
+
     /** Lines of the server's log containing {@code text} (the node lifecycle controller logs each Unknown node). */
     static long countLines(ServerProcess sp, String text) throws java.io.IOException {
         try (var lines = Files.lines(sp.log())) {
             return lines.filter(l -> l.contains(text)).count();
         }
+    }
+
+    /** Every class of the live heap, bytes and name, largest first: the per-class breakdown the JSON leaves out. */
+    static void writeHistogram(ClassHistogram h, Path file) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        h.bytesByClass().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sb.append(e.getValue()).append(' ').append(e.getKey()).append('\n'));
+        Files.writeString(file, sb);
     }
 
     static Map<String, Object> top(ClassHistogram h, int n) {

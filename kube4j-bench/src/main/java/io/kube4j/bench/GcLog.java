@@ -22,9 +22,12 @@ import java.util.regex.Pattern;
 record GcLog(List<Double> pauses, double maxMs, double totalMs) {
     private static final Pattern PAUSE = Pattern.compile("\\bPause\\b.*\\s([0-9]+(?:\\.[0-9]+)?)ms\\s*$");
 
-    /** The JVM flag that writes the log this class reads. */
+    /**
+     * The JVM flag that writes the log this class reads. ZGC logs its (short) pauses only under gc+phases
+     * ({@code Pause Mark Start 0.012ms}); Serial and G1 log theirs under gc, and their phase lines say no "Pause".
+     */
     static String flag(Path file) {
-        return "-Xlog:gc:file=" + file;
+        return "-Xlog:gc,gc+phases:file=" + file;
     }
 
     static GcLog read(Path file) throws IOException {

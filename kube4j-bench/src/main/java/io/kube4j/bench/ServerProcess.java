@@ -77,6 +77,21 @@ final class ServerProcess implements AutoCloseable {
         return start(o, dataDir, label, nodeName, List.of());
     }
 
+    /**
+     * The server's usual JVM flags, without their collector choice when the scenario's own flags choose one: the JVM
+     * refuses two collectors, and the scenario's choice is the one meant.
+     */
+    static List<String> withoutCollectorIfChosen(List<String> usual, List<String> scenario) {
+        if (scenario.stream().noneMatch(ServerProcess::choosesCollector)) {
+            return usual;
+        }
+        return usual.stream().filter(f -> !choosesCollector(f)).toList();
+    }
+
+    private static boolean choosesCollector(String flag) {
+        return flag.matches("-XX:\\+Use\\w*GC");
+    }
+
     /** As {@link #start(BenchOptions, Path, String, String)}, with more {@code kube4j server} flags. */
     static ServerProcess start(BenchOptions o, Path dataDir, String label, String nodeName, List<String> extraArgs)
             throws IOException {
@@ -106,7 +121,7 @@ final class ServerProcess implements AutoCloseable {
             cmd.addAll(List.of("-XX:SharedArchiveFile=" + o.outDir().resolve("kube4j.jsa"), "-XX:+AutoCreateSharedArchive",
                     "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }
-        cmd.addAll(o.serverJvmOpts());
+        cmd.addAll(withoutCollectorIfChosen(o.serverJvmOpts(), extraJvmOpts));
         cmd.addAll(extraJvmOpts);
         if (o.jfr()) {
             Path jfr = Files.createDirectories(o.outDir().resolve("jfr")).resolve(label + ".jfr");

@@ -22,6 +22,18 @@ public final class MediaTypes {
 
     /** Picks the first acceptable rendering from an Accept header; 406 when none is. */
     public static Target negotiate(String accept, boolean list) {
+        return negotiate(accept, list ? Kind.PARTIAL_METADATA_LIST : Kind.PARTIAL_METADATA);
+    }
+
+    /**
+     * The rendering of each event of a watch. As upstream's metadata client asks, a watch carries one
+     * {@code PartialObjectMetadata} per event ({@code as=PartialObjectMetadata}); the list form does not apply.
+     */
+    public static Target negotiateWatch(String accept) {
+        return negotiate(accept, Kind.PARTIAL_METADATA);
+    }
+
+    private static Target negotiate(String accept, Kind partial) {
         if (accept == null || accept.isBlank()) {
             return new Target(Kind.OBJECT, null, JSON);
         }
@@ -51,10 +63,10 @@ public final class MediaTypes {
                 if (as.equals("Table")) {
                     return new Target(Kind.TABLE, v, JSON);
                 }
-                if (as.equals("PartialObjectMetadata") && !list) {
+                if (as.equals("PartialObjectMetadata") && partial == Kind.PARTIAL_METADATA) {
                     return new Target(Kind.PARTIAL_METADATA, v, JSON);
                 }
-                if (as.equals("PartialObjectMetadataList") && list) {
+                if (as.equals("PartialObjectMetadataList") && partial == Kind.PARTIAL_METADATA_LIST) {
                     return new Target(Kind.PARTIAL_METADATA_LIST, v, JSON);
                 }
                 continue;

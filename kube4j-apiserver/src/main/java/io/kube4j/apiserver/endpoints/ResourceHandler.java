@@ -174,7 +174,7 @@ public final class ResourceHandler {
             opts = new ListOptions(opts.labelSelector(), byName, 0, null, opts.resourceVersion(),
                     opts.resourceVersionMatch(), opts.allowWatchBookmarks(), opts.timeoutSeconds(), false);
         }
-        MediaTypes.Target target = MediaTypes.negotiate(ex.header("Accept"), true);
+        MediaTypes.Target target = MediaTypes.negotiateWatch(ex.header("Accept"));
         long timeoutMillis = opts.timeoutSeconds() > 0 ? opts.timeoutSeconds() * 1000
                 : (1800 + ThreadLocalRandom.current().nextLong(1800)) * 1000;
         CacheWatcher w;
@@ -194,6 +194,9 @@ public final class ResourceHandler {
             return;
         }
         boolean table = target.kind() == MediaTypes.Kind.TABLE;
+        // metadata-only watchers (upstream's metadata informers, e.g. the garbage collector's) get each object
+        // as a PartialObjectMetadata, rendered per event here rather than from the shared event lines
+        boolean partial = target.kind() == MediaTypes.Kind.PARTIAL_METADATA;
         boolean firstTable = true;
         long deadline = System.currentTimeMillis() + timeoutMillis;
         long nextBookmark = System.currentTimeMillis() + bookmarkIntervalMillis;
@@ -202,7 +205,7 @@ public final class ResourceHandler {
             if (!s.write(new byte[0])) {
                 return;
             }
-            if (!table && entry.store().converter() == null) {
+            if (!table && !partial && entry.store().converter() == null) {
                 // plain JSON: the connection's I/O thread writes the shared event lines as they come,
                 // and this thread only waits for the end, the timeout and bookmark times
                 WatchFeed feed = new WatchFeed(w, entry.info(), entry.store()::currentRevision, lastRv,
@@ -228,7 +231,7 @@ public final class ResourceHandler {
                     if (opts.allowWatchBookmarks() && !table && System.currentTimeMillis() >= nextBookmark) {
                         nextBookmark = System.currentTimeMillis() + bookmarkIntervalMillis;
                         long rv = Math.max(lastRv, entry.store().currentRevision());
-                        if (!s.write(bookmark(entry.info(), rv))) {
+                        if (!s.write(partial ? partialBookmark(target.version(), rv) : bookmark(entry.info(), rv))) {
                             break;
                         }
                     }
@@ -245,6 +248,11 @@ public final class ResourceHandler {
                         ObjectNode ev = Json.object();
                         ev.put("type", e.type().name());
                         ev.set("object", t);
+                        batch.add(line(ev));
+                    } else if (partial) {
+                        ObjectNode ev = Json.object();
+                        ev.put("type", e.type().name());
+                        ev.set("object", partial(e.object(), target.version()));
                         batch.add(line(ev));
                     } else if (entry.store().converter() != null) {
                         ObjectNode ev = Json.object();
@@ -293,6 +301,17 @@ public final class ResourceHandler {
         ObjectNode o = ev.putObject("object");
         o.put("kind", info.kind());
         o.put("apiVersion", info.apiVersion());
+        o.putObject("metadata").put("resourceVersion", Long.toString(rv));
+        return line(ev);
+    }
+
+    /** A bookmark of a metadata-only watch: its object is a PartialObjectMetadata, as every other event's. */
+    static byte[] partialBookmark(String version, long rv) {
+        ObjectNode ev = Json.object();
+        ev.put("type", "BOOKMARK");
+        ObjectNode o = ev.putObject("object");
+        o.put("kind", "PartialObjectMetadata");
+        o.put("apiVersion", "meta.k8s.io/" + (version == null ? "v1" : version));
         o.putObject("metadata").put("resourceVersion", Long.toString(rv));
         return line(ev);
     }

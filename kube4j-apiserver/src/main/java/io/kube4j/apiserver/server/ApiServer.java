@@ -19,7 +19,7 @@ import io.kube4j.apiserver.registry.Registry;
 import io.kube4j.apiserver.registry.cache.CacheRouter;
 import io.kube4j.apiserver.resources.BuiltinResources;
 import io.kube4j.apiserver.resources.ClusterBootstrap;
-import io.kube4j.apiserver.registry.ObjectCodec;
+import io.kube4j.apiserver.registry.cache.CompactNodeFactory;
 import io.kube4j.storage.Storage;
 import io.kube4j.storage.memory.MemoryStorage;
 import io.kube4j.storage.sqlite.SqliteStorage;
@@ -187,7 +187,7 @@ public final class ApiServer implements AutoCloseable {
             storage = options.storage().equals("memory") ? new MemoryStorage()
                     : new SqliteStorage(options.dataDir().resolve("db"));
         }
-        router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
+        router = new CacheRouter(storage, "/registry/", CompactNodeFactory::decode);
         registry = new Registry();
         // identity (issue 6): service-account tokens signed with a key kept next to the cluster CA
         serviceAccountTokens = new io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokens(

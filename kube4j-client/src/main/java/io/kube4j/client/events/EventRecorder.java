@@ -3,6 +3,8 @@ package io.kube4j.client.events;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +65,12 @@ public final class EventRecorder implements AutoCloseable {
         String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
         String ns = obj.getMetadata().getNamespace() == null ? "default" : obj.getMetadata().getNamespace();
         String key = obj.getMetadata().getUid() + "|" + fieldPath + "|" + type + "|" + reason + "|" + message;
+        // the queued write keeps only the reference, not the object: a backlog of events (one a pod while
+        // thousands are scheduled) would otherwise hold a copy of every pod until its event is written
+        ObjectReference involved = new ObjectReferenceBuilder().withKind(obj.getKind())
+                .withApiVersion(obj.getApiVersion()).withNamespace(obj.getMetadata().getNamespace())
+                .withName(obj.getMetadata().getName()).withUid(obj.getMetadata().getUid()).withFieldPath(fieldPath)
+                .build();
         writer.execute(() -> {
             try {
                 Event previous;
@@ -77,12 +85,10 @@ public final class EventRecorder implements AutoCloseable {
                 } else {
                     Event e = new EventBuilder()
                             .withNewMetadata().withNamespace(ns)
-                            .withName(obj.getMetadata().getName() + "." + Long.toHexString(System.nanoTime()
+                            .withName(involved.getName() + "." + Long.toHexString(System.nanoTime()
                                     ^ (System.currentTimeMillis() << 20)))
                             .endMetadata()
-                            .withNewInvolvedObject().withKind(obj.getKind()).withApiVersion(obj.getApiVersion())
-                            .withNamespace(obj.getMetadata().getNamespace()).withName(obj.getMetadata().getName())
-                            .withUid(obj.getMetadata().getUid()).withFieldPath(fieldPath).endInvolvedObject()
+                            .withInvolvedObject(involved)
                             .withType(type).withReason(reason).withMessage(message)
                             .withNewSource().withComponent(component).withHost(host).endSource()
                             .withReportingComponent(component).withReportingInstance(host)

@@ -7,11 +7,13 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kube4j.client.metadata.MetadataClient;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
 import io.kube4j.controllers.ControllerRefManager;
@@ -31,7 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Upstream's garbage collector over every resource kube4j serves (found by discovery: list, watch and delete; events
- * left out): each resource gets an informer indexed by uid and by owner uid, which together are the owner graph.
+ * left out): each resource gets a metadata-only informer ({@link MetadataClient}) indexed by uid and by owner uid,
+ * which together are the owner graph.
  * A dependent whose owners are all gone is deleted (with background propagation, or as its own finalizers ask); one
  * with a surviving owner only loses its references to the gone ones. An owner deleted with {@code orphan} has its
  * dependents' references to it removed, then the finalizer; one deleted with {@code foregroundDeletion} has its
@@ -82,9 +85,12 @@ public final class GarbageCollector extends Controller {
 
     @Override
     protected void register() {
+        // as upstream's, the graph is built from metadata-only informers: the collector reads nothing else, and
+        // full copies of every object (every pod) would be its largest cost
+        KubernetesClient metadata = MetadataClient.derive(ctx.client());
         for (ResourceDefinitionContext rdc : discover()) {
             String id = rdc.getGroup() + "/" + rdc.getVersion() + "/" + rdc.getPlural();
-            SharedIndexInformer<GenericKubernetesResource> informer = ctx.client().genericKubernetesResources(rdc)
+            SharedIndexInformer<GenericKubernetesResource> informer = metadata.genericKubernetesResources(rdc)
                     .inAnyNamespace().runnableInformer(0);
             informer.addIndexers(Map.of(
                     BY_UID, o -> List.of(Objects.requireNonNullElse(o.getMetadata().getUid(), "")),
@@ -388,6 +394,12 @@ public final class GarbageCollector extends Controller {
         }
         return GuardedPatch.hasFinalizer(meta, ORPHAN) ? ORPHAN
                 : GuardedPatch.hasFinalizer(meta, FOREGROUND) ? FOREGROUND : null;
+    }
+
+    /** What the graph holds for an object, or null; {@code id} is {@code group/version/resource}. For tests. */
+    GenericKubernetesResource cached(String id, String namespace, String name) {
+        Monitor m = monitors.get(id);
+        return m == null ? null : m.informer().getStore().getByKey(m.storeKey(namespace, name));
     }
 
     @Override
