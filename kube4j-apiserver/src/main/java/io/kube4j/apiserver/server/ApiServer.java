@@ -187,7 +187,7 @@ public final class ApiServer implements AutoCloseable {
             storage = options.storage().equals("memory") ? new MemoryStorage()
                     : new SqliteStorage(options.dataDir().resolve("db"));
         }
-        router = new CacheRouter(storage, "/registry/", ObjectCodec::decode);
+        router = new CacheRouter(storage, "/registry/", ObjectCodec::decode, ObjectCodec::objectJson);
         registry = new Registry();
         // identity (issue 6): service-account tokens signed with a key kept next to the cluster CA
         serviceAccountTokens = new io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokens(
