@@ -206,6 +206,7 @@ final class ApiBench implements Benchmark {
         AtomicReference<String> first = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         long cpu0 = sp.cpuMillis();
+        long jit0 = sp.jitCpuMillis();
         long t0 = System.nanoTime();
         for (int k = 0; k < c; k++) {
             int start = k;
@@ -233,9 +234,13 @@ final class ApiBench implements Benchmark {
         long wall = System.nanoTime() - t0;
         // server CPU of the step (all its threads, including background work the step causes), per operation
         long cpu = sp.cpuMillis() - cpu0;
+        long jit = sp.jitCpuMillis() - jit0;
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("serverCpuMs", cpu);
         extra.put("serverCpuUsPerOp", Math.round(cpu * 1000.0 / n));
+        // the JIT compiler's share, large in the first steps of a fresh server, apart from the work itself
+        extra.put("serverJitCpuMs", jit);
+        extra.put("serverCpuUsPerOpWithoutJit", Math.round((cpu - jit) * 1000.0 / n));
         return new VerbResult(verb, c, n, failures.get(), first.get(), n / (wall / 1e9), LatencySummary.of(lat),
                 extra);
     }
@@ -258,6 +263,7 @@ final class ApiBench implements Benchmark {
         AtomicLong maxSendLag = new AtomicLong();
         List<AdminClient> clients = new ArrayList<>();
         long serverCpu0;
+        long jitCpu0;
         long benchCpu0;
         long t0;
         try {
@@ -270,6 +276,7 @@ final class ApiBench implements Benchmark {
                 c.get("/api/v1/namespaces/" + ns, AdminClient.JSON);
             }
             serverCpu0 = sp.cpuMillis();
+            jitCpu0 = sp.jitCpuMillis();
             benchCpu0 = ServerProcess.ownCpuMillis();
             t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             double step = 1e9 / rate;
@@ -306,6 +313,7 @@ final class ApiBench implements Benchmark {
             clients.forEach(AdminClient::close);
         }
         long serverCpu = sp.cpuMillis() - serverCpu0;
+        long jitCpu = sp.jitCpuMillis() - jitCpu0;
         long benchCpu = ServerProcess.ownCpuMillis() - benchCpu0;
         LatencySummary sched = LatencySummary.of(fromSchedule);
         LatencySummary send = LatencySummary.of(fromSend);
@@ -326,6 +334,8 @@ final class ApiBench implements Benchmark {
         m.put("latencyFromSend", send.toMap());
         m.put("maxSendLagMs", LatencySummary.ms(maxSendLag.get()));
         m.put("serverCpuMs", serverCpu);
+        m.put("serverJitCpuMs", jitCpu);
+        m.put("serverCpuUsPerCreate", Math.round(serverCpu * 1000.0 / n));
         m.put("benchClientCpuMs", benchCpu);
         m.put("serverRssMbAfter", Math.round(sp.memoryKb()[0] / 102.4) / 10.0);
         System.out.printf("  paced creates: %d/s asked, %.0f/s achieved, p50 %.1f ms, p99 %.1f ms (from schedule),"
