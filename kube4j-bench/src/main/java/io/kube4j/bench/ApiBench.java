@@ -144,14 +144,14 @@ final class ApiBench implements Benchmark {
             for (int k = 0; k < c; k++) {
                 clients.add(sp.admin());
             }
-            out.add(closedLoop("create", clients, n, 201, (cl, i) -> {
+            out.add(closedLoop(sp, "create", clients, n, 201, (cl, i) -> {
                 AdminClient.Reply r = cl.post(pods, AdminClient.pod("p-" + i, null, null));
                 current[i] = r.body();
                 return r;
             }));
-            out.add(closedLoop("get", clients, n, 200, (cl, i) -> cl.get(pods + "/p-" + i, AdminClient.JSON)));
+            out.add(closedLoop(sp, "get", clients, n, 200, (cl, i) -> cl.get(pods + "/p-" + i, AdminClient.JSON)));
             // client k only ever touches pods i = k (mod c), so no two updates of one pod race
-            out.add(closedLoop("update", clients, n, 200, (cl, i) -> {
+            out.add(closedLoop(sp, "update", clients, n, 200, (cl, i) -> {
                 if (current[i] == null) {
                     throw new IllegalStateException("pod p-" + i + " was not created");
                 }
@@ -166,7 +166,7 @@ final class ApiBench implements Benchmark {
                 return r;
             }));
             String list = "/api/v1/namespaces/" + LIST_NAMESPACE + "/pods?limit=500";
-            VerbResult listed = closedLoop("list", clients, roundUp(Math.max(1, n / 10), c), 200,
+            VerbResult listed = closedLoop(sp, "list", clients, roundUp(Math.max(1, n / 10), c), 200,
                     (cl, i) -> cl.get(list, AdminClient.JSON));
             int items = JSON.readTree(admin.get(list, AdminClient.JSON).body()).path("items").size();
             Map<String, Object> listExtra = new LinkedHashMap<>(listed.extra());
@@ -197,14 +197,16 @@ final class ApiBench implements Benchmark {
     }
 
     /** Client k of {@code clients} does ops i = k, k + C, ... below n on its own thread. */
-    private static VerbResult closedLoop(String verb, List<AdminClient> clients, int n, int expect, Op op)
-            throws InterruptedException {
+    private static VerbResult closedLoop(ServerProcess sp, String verb, List<AdminClient> clients, int n, int expect,
+                                         Op op) throws InterruptedException {
         int c = clients.size();
         long[] lat = new long[n];
         Arrays.fill(lat, -1);
         AtomicInteger failures = new AtomicInteger();
         AtomicReference<String> first = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
+        long cpu0 = sp.cpuMillis();
+        long jit0 = sp.jitCpuMillis();
         long t0 = System.nanoTime();
         for (int k = 0; k < c; k++) {
             int start = k;
@@ -230,8 +232,17 @@ final class ApiBench implements Benchmark {
             t.join();
         }
         long wall = System.nanoTime() - t0;
+        // server CPU of the step (all its threads, including background work the step causes), per operation
+        long cpu = sp.cpuMillis() - cpu0;
+        long jit = sp.jitCpuMillis() - jit0;
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("serverCpuMs", cpu);
+        extra.put("serverCpuUsPerOp", Math.round(cpu * 1000.0 / n));
+        // the JIT compiler's share, large in the first steps of a fresh server, apart from the work itself
+        extra.put("serverJitCpuMs", jit);
+        extra.put("serverCpuUsPerOpWithoutJit", Math.round((cpu - jit) * 1000.0 / n));
         return new VerbResult(verb, c, n, failures.get(), first.get(), n / (wall / 1e9), LatencySummary.of(lat),
-                Map.of());
+                extra);
     }
 
     /**
@@ -252,6 +263,7 @@ final class ApiBench implements Benchmark {
         AtomicLong maxSendLag = new AtomicLong();
         List<AdminClient> clients = new ArrayList<>();
         long serverCpu0;
+        long jitCpu0;
         long benchCpu0;
         long t0;
         try {
@@ -264,6 +276,7 @@ final class ApiBench implements Benchmark {
                 c.get("/api/v1/namespaces/" + ns, AdminClient.JSON);
             }
             serverCpu0 = sp.cpuMillis();
+            jitCpu0 = sp.jitCpuMillis();
             benchCpu0 = ServerProcess.ownCpuMillis();
             t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             double step = 1e9 / rate;
@@ -300,6 +313,7 @@ final class ApiBench implements Benchmark {
             clients.forEach(AdminClient::close);
         }
         long serverCpu = sp.cpuMillis() - serverCpu0;
+        long jitCpu = sp.jitCpuMillis() - jitCpu0;
         long benchCpu = ServerProcess.ownCpuMillis() - benchCpu0;
         LatencySummary sched = LatencySummary.of(fromSchedule);
         LatencySummary send = LatencySummary.of(fromSend);
@@ -320,6 +334,8 @@ final class ApiBench implements Benchmark {
         m.put("latencyFromSend", send.toMap());
         m.put("maxSendLagMs", LatencySummary.ms(maxSendLag.get()));
         m.put("serverCpuMs", serverCpu);
+        m.put("serverJitCpuMs", jitCpu);
+        m.put("serverCpuUsPerCreate", Math.round(serverCpu * 1000.0 / n));
         m.put("benchClientCpuMs", benchCpu);
         m.put("serverRssMbAfter", Math.round(sp.memoryKb()[0] / 102.4) / 10.0);
         System.out.printf("  paced creates: %d/s asked, %.0f/s achieved, p50 %.1f ms, p99 %.1f ms (from schedule),"
@@ -347,11 +363,13 @@ final class ApiBench implements Benchmark {
     }
 
     private static void printTable(List<VerbResult> rows) {
-        System.out.printf("  %-7s %7s %7s %9s %9s %9s %9s %8s%n", "verb", "clients", "ops", "ops/s", "p50 ms", "p99 ms",
-                "max ms", "failures");
+        System.out.printf("  %-7s %7s %7s %9s %9s %9s %9s %8s %10s%n", "verb", "clients", "ops", "ops/s", "p50 ms",
+                "p99 ms", "max ms", "failures", "cpu us/op");
         for (VerbResult r : rows) {
-            System.out.printf("  %-7s %7d %7d %9.0f %9.2f %9.2f %9.2f %8d%n", r.verb(), r.clients(), r.ops(),
-                    r.opsPerSecond(), r.latency().p50Ms(), r.latency().p99Ms(), r.latency().maxMs(), r.failures());
+            Object cpu = r.extra().get("serverCpuUsPerOp");
+            System.out.printf("  %-7s %7d %7d %9.0f %9.2f %9.2f %9.2f %8d %10s%n", r.verb(), r.clients(), r.ops(),
+                    r.opsPerSecond(), r.latency().p50Ms(), r.latency().p99Ms(), r.latency().maxMs(), r.failures(),
+                    cpu == null ? "-" : cpu);
         }
     }
 

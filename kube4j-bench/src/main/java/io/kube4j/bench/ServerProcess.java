@@ -118,8 +118,14 @@ final class ServerProcess implements AutoCloseable {
             if (Files.exists(jsa) && Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(o.serverJar())) < 0) {
                 Files.delete(jsa);
             }
-            cmd.addAll(List.of("-XX:SharedArchiveFile=" + o.outDir().resolve("kube4j.jsa"), "-XX:+AutoCreateSharedArchive",
-                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            if (!o.jfr()) {
+                cmd.addAll(List.of("-XX:SharedArchiveFile=" + jsa, "-XX:+AutoCreateSharedArchive",
+                        "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            } else if (Files.exists(jsa)) {
+                // a JVM that dumps an archive at exit disables JFR for its whole run, and no recording is written:
+                // with --jfr, only read an archive that is already there
+                cmd.addAll(List.of("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            }
         }
         cmd.addAll(withoutCollectorIfChosen(o.serverJvmOpts(), extraJvmOpts));
         cmd.addAll(extraJvmOpts);

@@ -3,6 +3,7 @@ package io.kube4j.apimachinery.json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,8 +22,15 @@ import java.io.UncheckedIOException;
  * Thread-safe.
  */
 public final class Json {
+    /**
+     * Parser and generator buffers come from one shared, bounded pool: Jackson's default pool is per thread, and
+     * requests run on virtual threads that live for one request, so it allocated fresh buffers (about 12 KB) for
+     * every parse and every serialization.
+     */
+    static final int BUFFER_POOL_SIZE = 256;
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(10_000).build())
+            .recyclerPool(JsonRecyclerPools.newBoundedPool(BUFFER_POOL_SIZE))
             .build())
             .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false)
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);

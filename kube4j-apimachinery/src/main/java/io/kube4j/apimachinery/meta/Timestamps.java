@@ -15,8 +15,37 @@ public final class Timestamps {
     private Timestamps() {
     }
 
+    /** The first second of year 10000: later instants need the formatter's wider year. */
+    private static final long YEAR_10000 = 253_402_300_800L;
+
     public static String format(Instant t) {
-        return SECONDS.format(t.truncatedTo(ChronoUnit.SECONDS));
+        long s = t.getEpochSecond();
+        if (s < 0 || s >= YEAR_10000) {
+            return SECONDS.format(t.truncatedTo(ChronoUnit.SECONDS));
+        }
+        // every write stamps one or more times; the general formatter was a visible share of a create
+        java.time.LocalDateTime d = java.time.LocalDateTime.ofEpochSecond(s, 0, ZoneOffset.UTC);
+        byte[] b = new byte[20];
+        put(b, 0, d.getYear(), 4);
+        b[4] = '-';
+        put(b, 5, d.getMonthValue(), 2);
+        b[7] = '-';
+        put(b, 8, d.getDayOfMonth(), 2);
+        b[10] = 'T';
+        put(b, 11, d.getHour(), 2);
+        b[13] = ':';
+        put(b, 14, d.getMinute(), 2);
+        b[16] = ':';
+        put(b, 17, d.getSecond(), 2);
+        b[19] = 'Z';
+        return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static void put(byte[] b, int at, int v, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            b[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
     }
 
     /**

@@ -17,12 +17,12 @@ public final class NameRules {
     private static final String QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
     private static final String LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?";
 
-    private static final Pattern DNS1123_LABEL = Pattern.compile("^" + DNS1123_LABEL_FMT + "$");
-    private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile("^" + DNS1123_SUBDOMAIN_FMT + "$");
+    static final Pattern DNS1123_LABEL = Pattern.compile("^" + DNS1123_LABEL_FMT + "$");
+    static final Pattern DNS1123_SUBDOMAIN = Pattern.compile("^" + DNS1123_SUBDOMAIN_FMT + "$");
     private static final Pattern DNS1035_LABEL = Pattern.compile("^" + DNS1035_LABEL_FMT + "$");
-    private static final Pattern QUALIFIED_NAME = Pattern.compile("^" + QUALIFIED_NAME_FMT + "$");
-    private static final Pattern LABEL_VALUE = Pattern.compile("^" + LABEL_VALUE_FMT + "$");
-    private static final Pattern C_IDENTIFIER = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+    static final Pattern QUALIFIED_NAME = Pattern.compile("^" + QUALIFIED_NAME_FMT + "$");
+    static final Pattern LABEL_VALUE = Pattern.compile("^" + LABEL_VALUE_FMT + "$");
+    static final Pattern C_IDENTIFIER = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
     private static final Pattern IANA_SVC_NAME = Pattern.compile("^[-a-z0-9]+$");
 
     public static final int DNS1123_LABEL_MAX = 63;
@@ -45,6 +45,75 @@ public final class NameRules {
         return s.toString();
     }
 
+    // Hand-written forms of the hot patterns (every name, label and annotation key of every write is checked):
+    // each accepts exactly the strings its pattern matches in full (NameRulesTest compares them).
+
+    private static boolean lowerAlnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    }
+
+    private static boolean alnum(char c) {
+        return lowerAlnum(c) || (c >= 'A' && c <= 'Z');
+    }
+
+    /** {@code [a-z0-9]([-a-z0-9]*[a-z0-9])?} over {@code v[from, to)}. */
+    static boolean dns1123Label(String v, int from, int to) {
+        if (to <= from || !lowerAlnum(v.charAt(from)) || !lowerAlnum(v.charAt(to - 1))) {
+            return false;
+        }
+        for (int i = from + 1; i < to - 1; i++) {
+            char c = v.charAt(i);
+            if (c != '-' && !lowerAlnum(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** DNS-1123 labels joined by dots. */
+    static boolean dns1123Subdomain(String v) {
+        int start = 0;
+        for (int i = 0; i <= v.length(); i++) {
+            if (i == v.length() || v.charAt(i) == '.') {
+                if (!dns1123Label(v, start, i)) {
+                    return false;
+                }
+                start = i + 1;
+            }
+        }
+        return true;
+    }
+
+    /** {@code ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]}. */
+    static boolean qualifiedNamePart(String v) {
+        int n = v.length();
+        if (n == 0 || !alnum(v.charAt(0)) || !alnum(v.charAt(n - 1))) {
+            return false;
+        }
+        for (int i = 1; i < n - 1; i++) {
+            char c = v.charAt(i);
+            if (c != '-' && c != '_' && c != '.' && !alnum(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code [A-Za-z_][A-Za-z0-9_]*}. */
+    static boolean cIdentifier(String v) {
+        if (v.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            boolean ok = c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (i > 0 && c >= '0' && c <= '9');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String maxLen(int n) {
         return "must be no more than " + n + " characters";
     }
@@ -54,7 +123,7 @@ public final class NameRules {
         if (v.length() > DNS1123_LABEL_MAX) {
             errs.add(maxLen(DNS1123_LABEL_MAX));
         }
-        if (!DNS1123_LABEL.matcher(v).matches()) {
+        if (!dns1123Label(v, 0, v.length())) {
             errs.add(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
                     + "and must start and end with an alphanumeric character", DNS1123_LABEL_FMT, "my-name", "123-abc"));
         }
@@ -66,7 +135,7 @@ public final class NameRules {
         if (v.length() > DNS1123_SUBDOMAIN_MAX) {
             errs.add(maxLen(DNS1123_SUBDOMAIN_MAX));
         }
-        if (!DNS1123_SUBDOMAIN.matcher(v).matches()) {
+        if (!dns1123Subdomain(v)) {
             errs.add(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
                     + "and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, "example.com"));
         }
@@ -87,7 +156,7 @@ public final class NameRules {
     }
 
     public static List<String> isCIdentifier(String v) {
-        if (C_IDENTIFIER.matcher(v).matches()) {
+        if (cIdentifier(v)) {
             return List.of();
         }
         return List.of(regexError("a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'",
@@ -142,7 +211,7 @@ public final class NameRules {
         } else if (name.length() > 63) {
             errs.add("name part " + maxLen(63));
         }
-        if (!QUALIFIED_NAME.matcher(name).matches()) {
+        if (!qualifiedNamePart(name)) {
             errs.add("name part " + regexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
                     QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"));
         }
@@ -154,7 +223,7 @@ public final class NameRules {
         if (value.length() > 63) {
             errs.add(maxLen(63));
         }
-        if (!LABEL_VALUE.matcher(value).matches()) {
+        if (!value.isEmpty() && !qualifiedNamePart(value)) {
             errs.add(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
                     LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
         }

@@ -8,6 +8,22 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TimestampsTest {
+    @org.junit.jupiter.api.Test
+    void formatWritesWhatTheFormatterWrites() {
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
+                .withZone(java.time.ZoneOffset.UTC);
+        java.util.Random r = new java.util.Random(3);
+        java.util.List<java.time.Instant> instants = new java.util.ArrayList<>(java.util.List.of(java.time.Instant.EPOCH,
+                java.time.Instant.parse("2024-02-29T23:59:59.999Z"), java.time.Instant.parse("9999-12-31T23:59:59Z"),
+                java.time.Instant.parse("+10000-01-01T00:00:00Z"), java.time.Instant.parse("1969-12-31T23:59:59.5Z")));
+        for (int i = 0; i < 10_000; i++) {
+            instants.add(java.time.Instant.ofEpochSecond(r.nextLong(260_000_000_000L) - 1_000_000_000L, r.nextInt(1_000_000_000)));
+        }
+        for (java.time.Instant t : instants) {
+            assertThat(Timestamps.format(t)).as("%s", t).isEqualTo(f.format(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        }
+    }
+
     @ParameterizedTest(name = "{0} ms -> {1}")
     @CsvSource({
             "-2000, <invalid>",

@@ -342,9 +342,9 @@ public final class ResourceHandler {
             send(ex, 201, MediaTypes.negotiate(ex.header("Accept"), false), review.review(obj, ex.user()), warnings);
             return;
         }
-        ObjectNode created = entry.store().create(ns, obj, writeOptions(ex));
-        warnings = concat(warnings, entry.store().strategy().warningsOnCreate(created));
-        writeObject(ex, entry, created, 201, warnings);
+        Store.Written created = entry.store().createWritten(ns, obj, writeOptions(ex));
+        warnings = concat(warnings, entry.store().strategy().warningsOnCreate(created.object()));
+        writeObject(ex, entry, created.object(), created.json(), 201, warnings);
     }
 
     private void handleCreateSubresource(Exchange ex, Registry.Entry entry, String ns, RequestInfo ri) {
@@ -364,7 +364,7 @@ public final class ResourceHandler {
         Store.UpdateResult r = entry.store().update(ns, ri.name(), obj, ri.subresource(), writeOptions(ex));
         warnings = concat(warnings, r.created() ? entry.store().strategy().warningsOnCreate(r.object())
                 : List.of());
-        writeObject(ex, entry, r.object(), r.created() ? 201 : 200, warnings);
+        writeObject(ex, entry, r.object(), r.json(), r.created() ? 201 : 200, warnings);
     }
 
     private void patch(Exchange ex, Registry.Entry entry, String ns, RequestInfo ri) {
@@ -372,7 +372,7 @@ public final class ResourceHandler {
         String contentType = baseType(ex.header("Content-Type"));
         JsonNode patch = parsePatch(ex.body(), contentType);
         List<String> warnings = new ArrayList<>();
-        ObjectNode result = entry.store().guaranteedUpdate(ns, ri.name(), ri.subresource(), writeOptions(ex), current -> {
+        Store.Written result = entry.store().guaranteedUpdateWritten(ns, ri.name(), ri.subresource(), writeOptions(ex), current -> {
             ObjectNode patched = patcher.apply(info, contentType, current, patch);
             String apiVersion = Json.text(patched, "apiVersion");
             String kind = Json.text(patched, "kind");
@@ -388,7 +388,7 @@ public final class ResourceHandler {
             warnings.addAll(checkFields(ex, info, patched));
             return patched;
         }, -1);
-        writeObject(ex, entry, result, 200, warnings);
+        writeObject(ex, entry, result.object(), result.json(), 200, warnings);
     }
 
     private static JsonNode parsePatch(byte[] body, String contentType) {
@@ -652,7 +652,19 @@ public final class ResourceHandler {
     }
 
     void writeObject(Exchange ex, Registry.Entry entry, ObjectNode obj, int status, List<String> warnings) {
+        writeObject(ex, entry, obj, null, status, warnings);
+    }
+
+    /**
+     * Answers with one object. {@code json}, when not null, is {@link Json#bytes} of the served object, made by the
+     * write that produced it: a plain JSON answer sends it instead of serializing the object again.
+     */
+    void writeObject(Exchange ex, Registry.Entry entry, ObjectNode obj, byte[] json, int status, List<String> warnings) {
         MediaTypes.Target target = MediaTypes.negotiate(ex.header("Accept"), false);
+        if (json != null && target.kind() == MediaTypes.Kind.OBJECT && target.contentType().equals(MediaTypes.JSON)) {
+            ex.respond(status, target.contentType(), json, warningHeaders(warnings));
+            return;
+        }
         if (target.kind() == MediaTypes.Kind.TABLE) {
             ObjectNode t = table(entry, List.of(obj), target.version(), includeObject(ex), true);
             t.putObject("metadata").put("resourceVersion", Json.text(obj.get("metadata"), "resourceVersion"));
@@ -665,14 +677,7 @@ public final class ResourceHandler {
     }
 
     void send(Exchange ex, int status, MediaTypes.Target target, JsonNode body, List<String> warnings) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        if (!warnings.isEmpty()) {
-            List<String> w = new ArrayList<>();
-            for (String s : warnings) {
-                w.add("299 - \"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
-            }
-            headers.put("Warning", w);
-        }
+        Map<String, List<String>> headers = warningHeaders(warnings);
         byte[] bytes;
         if (target.contentType().equals(MediaTypes.YAML)) {
             try {
@@ -684,6 +689,18 @@ public final class ResourceHandler {
             bytes = Json.bytes(body);
         }
         ex.respond(status, target.contentType(), bytes, headers);
+    }
+
+    private static Map<String, List<String>> warningHeaders(List<String> warnings) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        if (!warnings.isEmpty()) {
+            List<String> w = new ArrayList<>();
+            for (String s : warnings) {
+                w.add("299 - \"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+            }
+            headers.put("Warning", w);
+        }
+        return headers;
     }
 
     private static ObjectNode partial(ObjectNode obj, String version) {

@@ -233,6 +233,20 @@ public final class Store {
     // ---------------------------------------------------------------- writes
 
     public ObjectNode create(String namespace, ObjectNode served, WriteOptions opts) {
+        return createWritten(namespace, served, opts).object();
+    }
+
+    /**
+     * A write's result: the object as written (with its new resourceVersion), and its JSON when the write produced
+     * it for free, that is when the object was stored in the served version; null otherwise (dry run, no change,
+     * conversion). The JSON equals {@link Json#bytes} of the object: an endpoint answers with it instead of
+     * serializing the object again.
+     */
+    public record Written(ObjectNode object, byte[] json) {
+    }
+
+    /** {@link #create}, with the written object's JSON. */
+    public Written createWritten(String namespace, ObjectNode served, WriteOptions opts) {
         ObjectNode obj = converter == null ? served : converter.toStorage(served);
         ObjectNode meta = Json.with(obj, "metadata");
         String ns = info.namespaced() ? namespace : null;
@@ -277,13 +291,14 @@ public final class Store {
             if (cache.get(key(ns, name)) != null) {
                 throw StatusException.alreadyExists(info.group(), info.resource(), name);
             }
-            return obj;
+            return new Written(obj, null);
         }
         try {
-            KeyValue kv = storage.create(key(ns, name), ObjectCodec.encode(obj));
+            ObjectCodec.Encoded encoded = ObjectCodec.encodeForWrite(obj);
+            KeyValue kv = storage.create(key(ns, name), encoded.bytes());
             meta.put("resourceVersion", Long.toString(kv.modRevision()));
             LOG.debug("created resource={} ns={} name={} rv={}", info.resource(), ns, name, kv.modRevision());
-            return obj;
+            return new Written(obj, converter == null ? encoded.withResourceVersion(kv.modRevision()) : null);
         } catch (StorageException e) {
             if (e.code() == StorageException.Code.KEY_EXISTS) {
                 throw StatusException.alreadyExists(info.group(), info.resource(), name);
@@ -309,8 +324,14 @@ public final class Store {
         return b.toString();
     }
 
-    /** Result of an update: the stored object, and whether the update created it. */
-    public record UpdateResult(ObjectNode object, boolean created) {
+    /**
+     * Result of an update: the stored object, whether the update created it, and the object's JSON when the write
+     * produced it (see {@link Written}), else null.
+     */
+    public record UpdateResult(ObjectNode object, boolean created, byte[] json) {
+        public UpdateResult(ObjectNode object, boolean created) {
+            this(object, created, null);
+        }
     }
 
     /**
@@ -333,7 +354,8 @@ public final class Store {
         if (current == null) {
             if (subresource == null && strategy.allowCreateOnUpdate()) {
                 meta.remove("resourceVersion");
-                return new UpdateResult(create(namespace, served, opts), true);
+                Written w = createWritten(namespace, served, opts);
+                return new UpdateResult(w.object(), true, w.json());
             }
             throw notFound(name);
         }
@@ -343,8 +365,8 @@ public final class Store {
                     "must be specified for an update")));
         }
         long expected = rv == null || rv.isEmpty() ? -1 : parseRv(rv);
-        ObjectNode result = storageUpdate(ns, name, subresource, opts, old -> obj, expected);
-        return new UpdateResult(result, false);
+        Written result = storageUpdate(ns, name, subresource, opts, old -> obj, expected);
+        return new UpdateResult(result.object(), false, result.json());
     }
 
     /**
@@ -356,13 +378,19 @@ public final class Store {
      */
     public ObjectNode guaranteedUpdate(String namespace, String name, String subresource, WriteOptions opts,
                                        UnaryOperator<ObjectNode> mutate, long expectedRv) {
+        return guaranteedUpdateWritten(namespace, name, subresource, opts, mutate, expectedRv).object();
+    }
+
+    /** {@link #guaranteedUpdate}, with the written object's JSON. */
+    public Written guaranteedUpdateWritten(String namespace, String name, String subresource, WriteOptions opts,
+                                           UnaryOperator<ObjectNode> mutate, long expectedRv) {
         UnaryOperator<ObjectNode> m = converter == null ? mutate
                 : old -> converter.toStorage(mutate.apply(converter.fromStorage(old)));
         return storageUpdate(namespace, name, subresource, opts, m, expectedRv);
     }
 
     /** {@link #guaranteedUpdate} on objects in the storage version. */
-    private ObjectNode storageUpdate(String namespace, String name, String subresource, WriteOptions opts,
+    private Written storageUpdate(String namespace, String name, String subresource, WriteOptions opts,
                                      UnaryOperator<ObjectNode> mutate, long expectedRv) {
         String ns = info.namespaced() ? namespace : null;
         String key = key(ns, name);
@@ -394,23 +422,23 @@ public final class Store {
                 a.admit(AdmissionPlugin.Operation.UPDATE, info, ns, next, old);
             }
             boolean finalize = meta.has("deletionTimestamp") && !hasFinalizers(next) && !strategy.blocksDeletion(next);
-            byte[] bytes = ObjectCodec.encode(next);
-            byte[] oldBytes = ObjectCodec.encode(old);
-            if (java.util.Arrays.equals(bytes, oldBytes) && !finalize) {
-                return old;
+            ObjectCodec.Encoded encoded = ObjectCodec.encodeForWrite(next);
+            // nothing changed when the new bytes are the stored ones (upstream compares with the bytes it read too)
+            if (java.util.Arrays.equals(encoded.bytes(), cur.value()) && !finalize) {
+                return new Written(old, null);
             }
             if (opts.dryRun()) {
-                return next;
+                return new Written(next, null);
             }
             try {
                 if (finalize) {
                     KeyValue gone = storage.delete(key, cur.modRevision());
                     meta.put("resourceVersion", Long.toString(gone.modRevision()));
-                    return next;
+                    return new Written(next, null);
                 }
-                KeyValue kv = storage.update(key, cur.modRevision(), bytes);
+                KeyValue kv = storage.update(key, cur.modRevision(), encoded.bytes());
                 meta.put("resourceVersion", Long.toString(kv.modRevision()));
-                return next;
+                return new Written(next, converter == null ? encoded.withResourceVersion(kv.modRevision()) : null);
             } catch (StorageException e) {
                 if (e.code() == StorageException.Code.CONFLICT) {
                     // lost a race: read again; a caller's resourceVersion precondition is checked against the new
@@ -486,14 +514,20 @@ public final class Store {
         }
     }
 
-    private static boolean specChanged(ObjectNode next, ObjectNode old) {
-        ObjectNode a = next.deepCopy();
-        ObjectNode b = old.deepCopy();
-        for (ObjectNode o : List.of(a, b)) {
-            o.remove("metadata");
-            o.remove("status");
+    /** Whether anything but metadata and status differs (without copying either object). */
+    static boolean specChanged(ObjectNode next, ObjectNode old) {
+        int compared = 0;
+        for (Map.Entry<String, JsonNode> e : next.properties()) {
+            if (e.getKey().equals("metadata") || e.getKey().equals("status")) {
+                continue;
+            }
+            if (!e.getValue().equals(old.get(e.getKey()))) {
+                return true;
+            }
+            compared++;
         }
-        return !a.equals(b);
+        int others = old.size() - (old.has("metadata") ? 1 : 0) - (old.has("status") ? 1 : 0);
+        return compared != others;
     }
 
     private static void copyIfPresent(ObjectNode from, ObjectNode to, String field) {

@@ -23,6 +23,8 @@ public final class SchemaCatalog {
             "io.fabric8.kubernetes.api.model.autoscaling.v1.Scale");
 
     private final Map<String, ObjectNode> definitions;
+    /** Definitions by their whole {@code $ref} text, so resolving a reference does not cut a new string each time. */
+    private final Map<String, ObjectNode> byRef = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, String> kinds;
 
     private SchemaCatalog(Map<String, ObjectNode> definitions, Map<String, String> kinds) {
@@ -83,7 +85,7 @@ public final class SchemaCatalog {
             if (ref == null) {
                 return s;
             }
-            s = definitions.get(ref.asText().substring(ref.asText().lastIndexOf('/') + 1));
+            s = byRef.computeIfAbsent(ref.asText(), r -> definitions.get(r.substring(r.lastIndexOf('/') + 1)));
         }
         return s;
     }

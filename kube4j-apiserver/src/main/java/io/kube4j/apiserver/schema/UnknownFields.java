@@ -43,41 +43,49 @@ public final class UnknownFields implements FieldValidation {
             return List.of();
         }
         List<String> out = new ArrayList<>();
-        walk(c, obj, c.definition(name), "", remove, out);
+        walk(c, obj, c.definition(name), new StringBuilder(), remove, out);
         return out;
     }
 
-    private static void walk(SchemaCatalog c, JsonNode value, JsonNode schema, String path, boolean remove,
+    /** {@code path} is the value's path; a step appends to it and takes its part off again, so text is made only for unknown fields. */
+    private static void walk(SchemaCatalog c, JsonNode value, JsonNode schema, StringBuilder path, boolean remove,
                              List<String> out) {
         JsonNode s = c.resolve(schema);
         if (s == null || s.path(ModelSchemas.PRESERVE_UNKNOWN).asBoolean(false)) {
             return;
         }
+        int mark = path.length();
         if (value.isObject()) {
             JsonNode props = s.get("properties");
             JsonNode additional = s.get("additionalProperties");
             for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                if (mark > 0) {
+                    path.append('.');
+                }
+                path.append(e.getKey());
                 if (props != null) {
                     JsonNode p = props.get(e.getKey());
                     if (p == null) {
-                        out.add(child);
+                        out.add(path.toString());
                         if (remove) {
                             it.remove();
                         }
                     } else {
-                        walk(c, e.getValue(), p, child, remove, out);
+                        walk(c, e.getValue(), p, path, remove, out);
                     }
                 } else if (additional != null && additional.isObject()) {
-                    walk(c, e.getValue(), additional, child, remove, out);
+                    walk(c, e.getValue(), additional, path, remove, out);
                 }
+                path.setLength(mark);
             }
         } else if (value.isArray()) {
             JsonNode items = s.get("items");
             if (items != null && items.isObject()) {
                 for (int i = 0; i < value.size(); i++) {
-                    walk(c, value.get(i), items, path + "[" + i + "]", remove, out);
+                    path.append('[').append(i).append(']');
+                    walk(c, value.get(i), items, path, remove, out);
+                    path.setLength(mark);
                 }
             }
         }

@@ -15,6 +15,7 @@ import io.kube4j.apiserver.endpoints.RequestInfo;
 import io.kube4j.apiserver.endpoints.ResourceHandler;
 import io.kube4j.apiserver.openapi.OpenApi;
 import io.kube4j.apiserver.pki.ClusterPki;
+import io.kube4j.apiserver.registry.ObjectCodec;
 import io.kube4j.apiserver.registry.Registry;
 import io.kube4j.apiserver.registry.cache.CacheRouter;
 import io.kube4j.apiserver.resources.BuiltinResources;
@@ -69,6 +70,8 @@ public final class ApiServer implements AutoCloseable {
     private final ApiServerOptions options;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.concurrent.ConcurrentHashMap<RequestKey, RequestMeters> requestMeters =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.function.Supplier<Storage> storageFactory;
     private Storage storage;
     private CacheRouter router;
@@ -187,7 +190,7 @@ public final class ApiServer implements AutoCloseable {
             storage = options.storage().equals("memory") ? new MemoryStorage()
                     : new SqliteStorage(options.dataDir().resolve("db"));
         }
-        router = new CacheRouter(storage, "/registry/", CompactNodeFactory::decode);
+        router = new CacheRouter(storage, "/registry/", CompactNodeFactory::decode, ObjectCodec::objectJson);
         registry = new Registry();
         // identity (issue 6): service-account tokens signed with a key kept next to the cluster CA
         serviceAccountTokens = new io.kube4j.apiserver.authn.serviceaccount.ServiceAccountTokens(
@@ -396,19 +399,28 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void recordRequest(String verb, String group, String resource, String subresource, int code, long start) {
-        Timer.builder("apiserver_request_duration_seconds")
-                .description("Response latency distribution in seconds for each verb, group, resource and subresource.")
-                .tags("verb", verb, "group", group, "resource", resource, "subresource", subresource)
-                .publishPercentileHistogram()
-                .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(metrics)
-                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        io.micrometer.core.instrument.Counter.builder("apiserver_request_total")
-                .description("Counter of API server requests broken out by verb, group, resource, subresource "
-                        + "and HTTP response code.")
-                .tags("verb", verb, "group", group, "resource", resource, "subresource", subresource,
-                        "code", Integer.toString(code))
-                .register(metrics).increment();
+        RequestMeters m = requestMeters.computeIfAbsent(new RequestKey(verb, group, resource, subresource, code),
+                k -> new RequestMeters(Timer.builder("apiserver_request_duration_seconds")
+                        .description("Response latency distribution in seconds for each verb, group, resource and subresource.")
+                        .tags("verb", verb, "group", group, "resource", resource, "subresource", subresource)
+                        .publishPercentileHistogram()
+                        .maximumExpectedValue(Duration.ofSeconds(60))
+                        .register(metrics),
+                        io.micrometer.core.instrument.Counter.builder("apiserver_request_total")
+                                .description("Counter of API server requests broken out by verb, group, resource, "
+                                        + "subresource and HTTP response code.")
+                                .tags("verb", verb, "group", group, "resource", resource, "subresource", subresource,
+                                        "code", Integer.toString(code))
+                                .register(metrics)));
+        m.duration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        m.total().increment();
+    }
+
+    /** The labels of a request's meters; the meters are looked up once per distinct key, not built per request. */
+    private record RequestKey(String verb, String group, String resource, String subresource, int code) {
+    }
+
+    private record RequestMeters(Timer duration, io.micrometer.core.instrument.Counter total) {
     }
 
     /**

@@ -28,7 +28,16 @@ public final class CacheEvent {
     private volatile CacheEvent asDeleted;
 
     public CacheEvent(Type type, String key, ObjectNode object, ObjectNode previous, long revision) {
-        this(type, key, object, previous, revision, null);
+        this(type, key, object, previous, revision, (CacheEvent) null);
+    }
+
+    /**
+     * An event whose object's JSON is already known ({@code json}, equal to {@code Json.bytes(object)}, e.g. built
+     * from the stored bytes), or null to serialize it when first needed.
+     */
+    public CacheEvent(Type type, String key, ObjectNode object, ObjectNode previous, long revision, byte[] json) {
+        this(type, key, object, previous, revision, (CacheEvent) null);
+        this.json = json;
     }
 
     private CacheEvent(Type type, String key, ObjectNode object, ObjectNode previous, long revision, CacheEvent origin) {

@@ -37,6 +37,7 @@ public final class CacheRouter implements AutoCloseable {
     private final Storage storage;
     private final String root;
     private final Function<KeyValue, ObjectNode> decoder;
+    private final Function<KeyValue, byte[]> json;
     private final Map<String, WatchCache> caches = new ConcurrentHashMap<>();
     private final Object progress = new Object();
     private volatile long revision;
@@ -51,9 +52,20 @@ public final class CacheRouter implements AutoCloseable {
     private AutoCloseable watch;
 
     public CacheRouter(Storage storage, String root, Function<KeyValue, ObjectNode> decoder) {
+        this(storage, root, decoder, kv -> null);
+    }
+
+    /**
+     * A router whose events carry their object's JSON from the start: {@code json} gives, for a stored value, the
+     * bytes {@code Json.bytes} would give for {@code decoder}'s object (or null when it cannot, and the event
+     * serializes its object when a watcher first needs it). It is cheaper than serializing the decoded object.
+     */
+    public CacheRouter(Storage storage, String root, Function<KeyValue, ObjectNode> decoder,
+                       Function<KeyValue, byte[]> json) {
         this.storage = storage;
         this.root = root;
         this.decoder = decoder;
+        this.json = json;
     }
 
     /** Registers a cache for {@code prefix}; all caches must be registered before {@link #start}. */
@@ -210,11 +222,11 @@ public final class CacheRouter implements AutoCloseable {
             try {
                 CacheEvent ce = switch (e.type()) {
                     case ADDED -> new CacheEvent(CacheEvent.Type.ADDED, e.kv().key(), decoder.apply(e.kv()), null,
-                            e.revision());
+                            e.revision(), json.apply(e.kv()));
                     case MODIFIED -> new CacheEvent(CacheEvent.Type.MODIFIED, e.kv().key(), decoder.apply(e.kv()),
-                            decoder.apply(e.prev()), e.revision());
+                            previous(c, e.prev()), e.revision(), json.apply(e.kv()));
                     case DELETED -> new CacheEvent(CacheEvent.Type.DELETED, e.kv().key(), decoder.apply(e.kv()),
-                            decoder.apply(e.prev()), e.revision());
+                            previous(c, e.prev()), e.revision(), json.apply(e.kv()));
                 };
                 c.apply(ce);
             } catch (RuntimeException ex) {
@@ -225,6 +237,20 @@ public final class CacheRouter implements AutoCloseable {
             revision = e.revision();
             progress.notifyAll();
         }
+    }
+
+    /**
+     * The object before a change: the cache's own object when it is that revision of the key (it was decoded from
+     * the same stored value, and cached objects are never changed), so an update is decoded once, not twice.
+     */
+    private ObjectNode previous(WatchCache c, KeyValue prev) {
+        ObjectNode cached = c.get(prev.key());
+        if (cached != null && cached.get("metadata") instanceof ObjectNode meta
+                && meta.get("resourceVersion") instanceof com.fasterxml.jackson.databind.node.TextNode rv
+                && rv.textValue().equals(Long.toString(prev.modRevision()))) {
+            return cached;
+        }
+        return decoder.apply(prev);
     }
 
     /** The revision up to which every cache has applied all changes. */
