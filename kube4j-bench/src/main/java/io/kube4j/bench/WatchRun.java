@@ -3,7 +3,6 @@ package io.kube4j.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -37,9 +36,6 @@ import java.util.concurrent.locks.LockSupport;
  * Called from one benchmark thread; {@link #run} starts and stops its own Vert.x instance.
  */
 final class WatchRun {
-    /** The client's HTTP/2 receive windows: Go's HTTP/2 transport defaults, which client-go (and kubectl) use. */
-    static final int STREAM_WINDOW = 4 << 20;
-    static final int CONNECTION_WINDOW = 1 << 30;
     /** Quiet time between two measured rounds, as between the bursts a long-running server sees. */
     private static final long ROUND_PAUSE_MILLIS = 1000;
 
@@ -206,8 +202,6 @@ final class WatchRun {
                             .setKeyPath(tls.resolve("admin.key").toString()))
                     .setTrustOptions(new PemTrustOptions().addCertPath(tls.resolve("ca.crt").toString()))
                     .setHttp2MultiplexingLimit(plan.streamsPerConnection())
-                    .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW))
-                    .setHttp2ConnectionWindowSize(CONNECTION_WINDOW)
                     // a hundred handshakes at once on a busy two-core machine can take longer than the default 10 s
                     .setSslHandshakeTimeout(120).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
                     .setDefaultHost("127.0.0.1").setDefaultPort(sp.port());
