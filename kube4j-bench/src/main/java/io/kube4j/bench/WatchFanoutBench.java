@@ -26,8 +26,9 @@ final class WatchFanoutBench implements Benchmark {
                 + " unmeasured creates (and a pause until every watcher has them), then --fanout-rounds bursts on the"
                 + " same server and watches, 1 s apart, each of U merge-patches of those pods, back to back from one"
                 + " client, each stamped with its sequence number. Delivery latency = event line received - patch"
-                + " request sent, over every watcher x update of a round. Every round is reported; the goal is judged on the last one, a server past its JIT warm-up as a long-running"
-                + " server is (the first round of a fresh server pays for compiling the delivery path).";
+                + " request sent, over every watcher x update of a round. Every round is reported; the goal is"
+                + " judged on the last one, a server past its JIT warm-up as a long-running server is (the first"
+                + " round of a fresh server pays for compiling the delivery path).";
     }
 
     @Override
