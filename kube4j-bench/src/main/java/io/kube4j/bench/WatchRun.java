@@ -36,6 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * Called from one benchmark thread; {@link #run} starts and stops its own Vert.x instance.
  */
 final class WatchRun {
+    /** Connections opened at once while the watches open. */
+    private static final int OPEN_WAVE_CONNECTIONS = 4;
     /** Quiet time between two measured rounds, as between the bursts a long-running server sees. */
     private static final long ROUND_PAUSE_MILLIS = 1000;
 
@@ -211,7 +213,14 @@ final class WatchRun {
             String uri = "/api/v1/namespaces/" + ns + "/pods?watch=1&timeoutSeconds=1800";
             List<Future<?>> opened = new ArrayList<>();
             long t0 = System.nanoTime();
+            // opened in waves of a few connections' worth: a hundred TLS handshakes at once on a busy two-core
+            // machine outlast the server's handshake timeout
+            int wave = plan.streamsPerConnection() * OPEN_WAVE_CONNECTIONS;
             for (int w = 0; w < watchers; w++) {
+                if (w > 0 && w % wave == 0) {
+                    Future.all(opened.subList(w - wave, w)).toCompletionStage().toCompletableFuture()
+                            .get(300, TimeUnit.SECONDS);
+                }
                 int index = w;
                 WatchStreamScanner lines = new WatchStreamScanner(latency, w * total, total, sent, delivered);
                 scanners[w] = lines;
