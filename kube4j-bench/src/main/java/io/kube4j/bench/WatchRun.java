@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class WatchRun {
     /** Connections opened at once while the watches open. */
-    private static final int OPEN_WAVE_CONNECTIONS = 4;
+    private static final int OPEN_WAVE_CONNECTIONS = 2;
     /** Quiet time between two measured rounds, as between the bursts a long-running server sees. */
     private static final long ROUND_PAUSE_MILLIS = 1000;
 
