@@ -210,6 +210,11 @@ final class WatchRun {
             int connections = (watchers + plan.streamsPerConnection() - 1) / plan.streamsPerConnection();
             HttpClientAgent client = vertx.createHttpClient(ho, new PoolOptions().setHttp2MaxSize(connections)
                     .setMaxWaitQueueSize(-1));
+            // one request first: the client's first TLS set-up loads its crypto classes, which can block its event
+            // loop for seconds on a busy machine, while the server's handshake timers of other connections run
+            client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/api/v1/namespaces/" + ns))
+                    .compose(req -> req.send()).compose(resp -> resp.body())
+                    .toCompletionStage().toCompletableFuture().get(300, TimeUnit.SECONDS);
             String uri = "/api/v1/namespaces/" + ns + "/pods?watch=1&timeoutSeconds=1800";
             List<Future<?>> opened = new ArrayList<>();
             long t0 = System.nanoTime();
