@@ -2,6 +2,7 @@ package io.kube4j.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -204,6 +205,12 @@ final class WatchRun {
                             .setKeyPath(tls.resolve("admin.key").toString()))
                     .setTrustOptions(new PemTrustOptions().addCertPath(tls.resolve("ca.crt").toString()))
                     .setHttp2MultiplexingLimit(plan.streamsPerConnection())
+                    // -Dkube4j.bench.goWindows=true (in KUBE4J_BENCH_JAVA_OPTS): Go's HTTP/2 receive windows, as
+                    // client-go has (4 MB per stream, 1 GB per connection), instead of the 64 KB defaults;
+                    // decision 0014 tells why they are not the default yet
+                    .setInitialSettings(Boolean.getBoolean("kube4j.bench.goWindows")
+                            ? new Http2Settings().setInitialWindowSize(4 << 20) : new Http2Settings())
+                    .setHttp2ConnectionWindowSize(Boolean.getBoolean("kube4j.bench.goWindows") ? 1 << 30 : -1)
                     // a hundred handshakes at once on a busy two-core machine can take longer than the default 10 s
                     .setSslHandshakeTimeout(120).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
                     .setDefaultHost("127.0.0.1").setDefaultPort(sp.port());
