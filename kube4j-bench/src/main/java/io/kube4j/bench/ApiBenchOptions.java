@@ -18,11 +18,12 @@ import java.util.Map;
  * @param fanoutWatchers      watch-fanout: concurrent watches
  * @param fanoutUpdates       watch-fanout: updates in the measured burst
  * @param fanoutWarmup        watch-fanout: creates before the burst (each delivered to every watcher; not measured)
+ * @param fanoutRounds        watch-fanout: bursts on the same server and watches; the goal is judged on the last
  * @param streamsPerConnection watch scenarios: HTTP/2 streams per client connection
  */
 record ApiBenchOptions(List<Integer> apiClients, int apiOps, int apiListPods, int pacedRate, int pacedSeconds,
                        List<Integer> listSizes, int fillClients, int fanoutWatchers, int fanoutUpdates,
-                       int fanoutWarmup, int streamsPerConnection) {
+                       int fanoutWarmup, int fanoutRounds, int streamsPerConnection) {
 
     static final String USAGE = """
               --api-clients=1,8,64  api: concurrent client counts
@@ -35,12 +36,13 @@ record ApiBenchOptions(List<Integer> apiClients, int apiOps, int apiListPods, in
               --fanout-watchers=10000   watch-fanout: concurrent pod watches
               --fanout-updates=20   watch-fanout: updates in the burst
               --fanout-warmup=3     watch-fanout: unmeasured creates first
+              --fanout-rounds=3     watch-fanout: bursts on the same server and watches, 1 s apart (goal: the last)
               --streams-per-connection=100  watch-latency, watch-fanout, api: HTTP/2 streams per connection
             """;
 
     private static final List<String> KEYS = List.of("api-clients", "api-ops", "api-list-pods", "paced-rate",
             "paced-seconds", "list-sizes", "fill-clients", "fanout-watchers", "fanout-updates", "fanout-warmup",
-            "streams-per-connection");
+            "fanout-rounds", "streams-per-connection");
 
     /** Reads this record's options from {@code opts} and removes them, so the caller sees only the others. */
     static ApiBenchOptions parse(Map<String, String> opts) {
@@ -49,12 +51,14 @@ record ApiBenchOptions(List<Integer> apiClients, int apiOps, int apiListPods, in
                 integer(opts, "paced-seconds", 10), ints(opts, "list-sizes", "10000,100000"),
                 integer(opts, "fill-clients", 32), integer(opts, "fanout-watchers", 10_000),
                 integer(opts, "fanout-updates", 20), integer(opts, "fanout-warmup", 3),
+                integer(opts, "fanout-rounds", 3),
                 integer(opts, "streams-per-connection", 100));
         opts.keySet().removeAll(KEYS);
         if (o.apiClients.isEmpty() || o.apiClients.stream().anyMatch(c -> c < 1) || o.apiOps < 1
                 || o.apiListPods < 1 || o.pacedRate < 1 || o.pacedSeconds < 0 || o.listSizes.isEmpty()
                 || o.listSizes.stream().anyMatch(s -> s < 1) || o.fillClients < 1 || o.fanoutWatchers < 1
-                || o.fanoutUpdates < 1 || o.fanoutWarmup < 0 || o.streamsPerConnection < 1) {
+                || o.fanoutUpdates < 1 || o.fanoutWarmup < 0 || o.fanoutRounds < 1
+                || o.streamsPerConnection < 1) {
             throw new IllegalArgumentException("api/list/watch-fanout counts must be positive");
         }
         return o;

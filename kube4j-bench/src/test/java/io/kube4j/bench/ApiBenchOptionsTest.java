@@ -24,6 +24,7 @@ class ApiBenchOptionsTest {
         assertThat(o.apiClients()).containsExactly(1, 8, 64);
         assertThat(o.listSizes()).containsExactly(10_000, 100_000);
         assertThat(o.fanoutWatchers()).isEqualTo(10_000);
+        assertThat(o.fanoutRounds()).isEqualTo(3);
         assertThat(o.pacedRate()).isEqualTo(1000);
         assertThat(o.pacedSeconds()).isEqualTo(10);
     }

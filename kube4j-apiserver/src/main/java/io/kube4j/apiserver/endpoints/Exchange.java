@@ -68,7 +68,8 @@ public interface Exchange {
          * Lets the connection's own I/O thread pull chunks from {@code source} and write them, so that a stream
          * fed by many small events (a watch) needs no thread of its own per event. {@code source} is called on
          * the I/O thread only, one call at a time, after {@link Pump#wake} and while the client keeps up; it
-         * returns the chunks to write as one write (empty: nothing now), or null to end the stream. Nothing
+         * returns the chunks to write as one write (empty: nothing now), or null to end the stream; the pump is done
+         * with the list it got before it calls again, so a source may reuse one list. Nothing
          * may be written with {@link #write} once a pump is attached. Returns null when this stream has no
          * such thread (the caller then writes itself).
          */

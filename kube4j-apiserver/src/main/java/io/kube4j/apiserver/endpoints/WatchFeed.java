@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * The source of a plain JSON watch fed by a {@link Exchange.Pump}: each call hands over what the watcher
  * has queued (the event lines every watcher of a change shares, up to {@code maxEvents} per write), then
  * a bookmark when one is due and nothing is queued, and null once the watcher is closed (it fell behind,
- * so the client must re-list). Called on the connection's I/O thread, one call at a time; {@link
+ * so the client must re-list). The list returned is reused by the next call. Called on the connection's I/O thread, one call at a time; {@link
  * #bookmarkDue} may be called from any thread.
  */
 final class WatchFeed implements Supplier<List<byte[]>> {
@@ -37,21 +37,21 @@ final class WatchFeed implements Supplier<List<byte[]>> {
         bookmarkDue = true;
     }
 
+    /** Reused by every call: the pump writes what one call returned before it makes the next. */
+    private final ArrayList<byte[]> out = new ArrayList<>(4);
+
     @Override
     public List<byte[]> get() {
-        List<byte[]> out = null;
+        out.clear();
         CacheEvent e;
         while ((e = watcher.poll()) != null) {
             lastRv = Math.max(lastRv, e.revision());
-            if (out == null) {
-                out = new ArrayList<>(4);
-            }
             out.add(e.line());
             if (out.size() >= maxEvents) {
                 return out;
             }
         }
-        if (out != null) {
+        if (!out.isEmpty()) {
             return out;
         }
         if (watcher.isClosed()) {

@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 import org.slf4j.Logger;
@@ -203,7 +204,7 @@ final class VertxExchange implements Exchange {
             if (pumped == null) {
                 return null;
             }
-            LoopPump p = new LoopPump(source, pumped, this);
+            LoopPump p = new LoopPump(source, pumped, this, drainBatch());
             pumped.drainHandler(v -> p.wake());
             return p;
         }
@@ -243,9 +244,18 @@ final class VertxExchange implements Exchange {
         }
     }
 
+    /** The connection's {@link DrainBatch}, or null when the connection does not show its Netty channel. */
+    private DrainBatch drainBatch() {
+        if (req.connection() instanceof HttpServerConnection c) {
+            return DrainBatch.of(c.channelHandlerContext().channel());
+        }
+        return null;
+    }
+
     /**
-     * Feeds an HTTP response from a source on the connection's event loop. A wake-up schedules one drain
-     * task unless one is pending; the drain writes what the source has until it is empty or the
+     * Feeds an HTTP response from a source on the connection's event loop. A wake-up requests one drain
+     * unless one is pending; the drains requested meanwhile by the streams of one connection run in one
+     * event-loop task ({@link DrainBatch}). A drain writes what the source has until it is empty or the
      * stream's write queue is full, and the response's drain handler wakes it again when the client has
      * caught up. Writes made on the event loop need no hand-over, and the flushes of the drains that run
      * together are merged into one by {@link Http2FlushCoalescer}.
@@ -255,18 +265,27 @@ final class VertxExchange implements Exchange {
         private final HttpServerResponse resp;
         private final FlowControlledStream stream;
         private final AtomicBoolean scheduled = new AtomicBoolean();
+        /** The connection's batch, or null: then each wake-up is its own task on the context. */
+        private final DrainBatch batch;
+        private final Runnable drainTask = this::drain;
         private final Handler<Void> drain = v -> drain();
 
-        LoopPump(Supplier<List<byte[]>> source, HttpServerResponse resp, FlowControlledStream stream) {
+        LoopPump(Supplier<List<byte[]>> source, HttpServerResponse resp, FlowControlledStream stream,
+                 DrainBatch batch) {
             this.source = source;
             this.resp = resp;
             this.stream = stream;
+            this.batch = batch;
         }
 
         @Override
         public void wake() {
             if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
-                loop.runOnContext(drain);
+                if (batch != null) {
+                    batch.request(drainTask);
+                } else {
+                    loop.runOnContext(drain);
+                }
             }
         }
 
@@ -295,7 +314,8 @@ final class VertxExchange implements Exchange {
                     if (chunks.isEmpty()) {
                         return;
                     }
-                    resp.write(BufferInternal.buffer(Unpooled.wrappedBuffer(chunks.toArray(byte[][]::new))));
+                    resp.write(chunks.size() == 1 && batch != null ? batch.shared(chunks.getFirst())
+                            : BufferInternal.buffer(Unpooled.wrappedBuffer(chunks.toArray(byte[][]::new))));
                 }
             } catch (IllegalStateException e) {
                 // ended by a timeout on the watch's thread, or reset by the client
