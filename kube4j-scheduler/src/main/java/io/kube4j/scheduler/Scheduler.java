@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  * scores the feasible ones, assumes the pod on the best node and hands binding to the bind plugins, which run
  * asynchronously (at most {@code maxInFlightBindings} at once) while the loop goes on with the next pod. A pod that
  * fits nowhere gets a FailedScheduling event and a PodScheduled=False condition, and goes back to the queue.
+ * When the queue stays empty for a second, the loop brings the snapshot up to date, so that it does not keep pod
+ * versions the cache has replaced.
  * {@link #scheduleOne} is called only from the loop's thread (or a test's); the rest is thread-safe.
  */
 public final class Scheduler implements AutoCloseable {
@@ -78,10 +80,7 @@ public final class Scheduler implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
-                QueuedPodInfo q = queue.pop(1, TimeUnit.SECONDS);
-                if (q != null) {
-                    scheduleOne(q);
-                }
+                step(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -89,6 +88,27 @@ public final class Scheduler implements AutoCloseable {
                 LOG.error("scheduling cycle failed", e);
             }
         }
+    }
+
+    /**
+     * One turn of the loop: schedules the next pod, or, when none came within {@code timeout}, brings the snapshot
+     * up to date. Without that, once every pod is bound no cycle runs, and the snapshot's node copies keep each pod
+     * as it was when scheduled (the assumed copy, then the bound one) while the cache and the informer hold its
+     * current version: up to a whole extra Pod per pod. Updating early changes no decision, because the next cycle
+     * updates the snapshot to the same state before it reads it. Called from the loop's thread (or a test's).
+     */
+    void step(long timeout, TimeUnit unit) throws InterruptedException {
+        QueuedPodInfo q = queue.pop(timeout, unit);
+        if (q != null) {
+            scheduleOne(q);
+        } else if (!closed) {
+            cache.updateSnapshot(snapshot);
+        }
+    }
+
+    /** The snapshot of the last cycle or idle turn (for tests; the loop's thread owns it). */
+    Snapshot snapshot() {
+        return snapshot;
     }
 
     /** The outcome of the algorithm for one pod: a node, or why there is none. */

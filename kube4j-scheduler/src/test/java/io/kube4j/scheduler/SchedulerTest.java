@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.kube4j.scheduler.cache.SchedulerCache;
 import io.kube4j.scheduler.framework.Framework;
+import io.kube4j.scheduler.framework.NodeInfo;
 import io.kube4j.scheduler.framework.PodInfo;
 import io.kube4j.scheduler.framework.Profile;
 import io.kube4j.scheduler.framework.plugins.Registry;
@@ -16,6 +17,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,6 +117,30 @@ class SchedulerTest {
             chosen.add(scheduler.schedule(new PodInfo(Fixtures.pod("p" + i))).node());
         }
         assertThat(chosen).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void anIdleTurnDropsThePodVersionsTheCacheReplaced() throws InterruptedException {
+        cache.addNode(Fixtures.node("n1"));
+        cache.addNode(Fixtures.node("n2"));
+        var pending = Fixtures.pod("p", "100m", null).build();
+        PodInfo assumed = new PodInfo(pending);
+        String node = scheduler.schedule(assumed).node();
+        cache.assumePod(assumed, node);
+        // the next cycle copies the node with the assumed pod on it
+        scheduler.schedule(new PodInfo(Fixtures.pod("q", "100m", null).build()));
+        assertThat(scheduler.snapshot().get(node).pods()).extracting(PodInfo::pod).containsExactly(pending);
+        // the informer reports the pod bound, then Running; no pod is scheduled after that
+        var bound = new PodBuilder(pending).editSpec().withNodeName(node).endSpec().build();
+        cache.addPod(new PodInfo(bound));
+        var running = new PodBuilder(bound).withNewStatus().withPhase("Running").endStatus().build();
+        cache.updatePod(new PodInfo(running));
+
+        scheduler.step(0, TimeUnit.SECONDS); // the queue is empty
+
+        assertThat(scheduler.snapshot().get(node).pods()).extracting(PodInfo::pod)
+                .singleElement().isSameAs(running);
+        assertThat(scheduler.snapshot().nodes()).extracting(NodeInfo::name).containsExactly("n1", "n2");
     }
 
     @Test
