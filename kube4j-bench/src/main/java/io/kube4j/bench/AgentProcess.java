@@ -24,23 +24,13 @@ final class AgentProcess implements AutoCloseable {
     private final Path log;
     private final Path dataDir;
     private final CountDownLatch joined = new CountDownLatch(1);
-    private final Thread stopOnExit;
+    private final ChildProcess child;
 
     private AgentProcess(Process process, Path log, Path dataDir) {
         this.process = process;
         this.log = log;
         this.dataDir = dataDir;
-        this.stopOnExit = new Thread(() -> {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-            }
-        }, "bench-agent-" + process.pid());
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        this.child = new ChildProcess(process, "bench-agent");
     }
 
     /**
@@ -120,21 +110,7 @@ final class AgentProcess implements AutoCloseable {
     /** SIGTERM to the PID, wait, SIGKILL after 15 s; deletes the agent's data dir. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopOnExit);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs anyway
-        }
+        child.stop();
         ServerProcess.deleteTree(dataDir);
     }
 }

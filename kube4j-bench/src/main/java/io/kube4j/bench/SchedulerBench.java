@@ -98,13 +98,7 @@ final class SchedulerBench implements Benchmark {
                 List.of("--disable-controllers"));
         List<AdminClient> clients = new ArrayList<>();
         try {
-            for (int i = 0; i < o.clients(); i++) {
-                clients.add(sp.admin());
-            }
-            long t0 = System.nanoTime();
-            parallel(clients, nodes, (c, i) -> createNode(c, "node-" + i));
-            System.out.printf("  %d nodes created in %d ms%n", nodes, (System.nanoTime() - t0) / 1_000_000);
-            clients.getFirst().ensureNamespace(NAMESPACE);
+            createNodes(sp, o.clients(), nodes, clients);
 
             long[] created = new long[m];
             long[] bound = new long[m];
@@ -213,13 +207,7 @@ final class SchedulerBench implements Benchmark {
         SchedulerProcess sched = null;
         AdminClient watcher = null;
         try {
-            for (int i = 0; i < o.clients(); i++) {
-                clients.add(sp.admin());
-            }
-            long t0 = System.nanoTime();
-            parallel(clients, nodes, (c, i) -> createNode(c, "node-" + i));
-            System.out.printf("  %d nodes created in %d ms%n", nodes, (System.nanoTime() - t0) / 1_000_000);
-            clients.getFirst().ensureNamespace(NAMESPACE);
+            createNodes(sp, o.clients(), nodes, clients);
             AtomicInteger failures = new AtomicInteger();
             AtomicReference<String> firstFailure = new AtomicReference<>();
             long c0 = System.nanoTime();
@@ -427,5 +415,20 @@ final class SchedulerBench implements Benchmark {
         return ("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{"
                 + "\"containers\":[{\"name\":\"app\",\"image\":\"registry.k8s.io/pause:3.10\",\"resources\":{"
                 + "\"requests\":{\"cpu\":\"100m\",\"memory\":\"128Mi\"}}}]}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Opens {@code clientCount} admin clients into {@code clients} (the caller closes them), creates {@code nodes}
+     * fake Node objects through them and the bench namespace with its ServiceAccount.
+     */
+    private static void createNodes(ServerProcess sp, int clientCount, int nodes, List<AdminClient> clients)
+            throws Exception {
+        for (int i = 0; i < clientCount; i++) {
+            clients.add(sp.admin());
+        }
+        long t0 = System.nanoTime();
+        parallel(clients, nodes, (c, i) -> createNode(c, "node-" + i));
+        System.out.printf("  %d nodes created in %d ms%n", nodes, (System.nanoTime() - t0) / 1_000_000);
+        clients.getFirst().ensureNamespace(NAMESPACE);
     }
 }

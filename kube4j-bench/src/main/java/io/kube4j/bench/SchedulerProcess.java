@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code kube4j scheduler --kubeconfig DATA/kubeconfig.yaml --no-leader-elect} child process for a bench server
@@ -25,24 +24,14 @@ final class SchedulerProcess implements AutoCloseable {
     private final Process process;
     private final long startNanos;
     private final Path log;
-    private final Thread stopOnExit;
+    private final ChildProcess child;
     private volatile long loopStartedNanos;
 
     private SchedulerProcess(Process process, long startNanos, Path log) {
         this.process = process;
         this.startNanos = startNanos;
         this.log = log;
-        this.stopOnExit = new Thread(() -> {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-            }
-        }, "bench-scheduler-" + process.pid());
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        this.child = new ChildProcess(process, "bench-scheduler");
     }
 
     /** Starts a scheduler for {@code server} (its admin kubeconfig); {@code label} names the log and JFR files. */
@@ -120,20 +109,6 @@ final class SchedulerProcess implements AutoCloseable {
     /** SIGTERM to the PID, wait, SIGKILL after 15 s. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopOnExit);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs anyway
-        }
+        child.stop();
     }
 }
