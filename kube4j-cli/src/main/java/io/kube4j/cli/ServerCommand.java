@@ -32,6 +32,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--bind-address", description = "Address to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "0.0.0.0")
     String bindAddress;
 
+    @Option(names = "--advertise-address", description = "The IP address on which to advertise the apiserver to "
+            + "members of the cluster (the kubernetes service's endpoints). If blank, the --bind-address will be used; "
+            + "if that is 0.0.0.0, the host's first non-loopback address.")
+    String advertiseAddress;
+
     @Option(names = "--write-kubeconfig", description = "Also write the admin kubeconfig to this file.")
     Path writeKubeconfig;
 
@@ -137,8 +142,13 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
-        ApiServerOptions options = new ApiServerOptions(dataDir, bindAddress, port, storage.storage, tokenAuthFile, serviceCidr,
-                null, admissionPlugins);
+        ApiServerOptions options;
+        try {
+            options = new ApiServerOptions(dataDir, bindAddress, port, storage.storage, tokenAuthFile, serviceCidr,
+                    null, admissionPlugins, advertiseAddress);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         java.util.function.Supplier<io.kube4j.storage.Storage> etcd;
         try {
             etcd = storage.etcd();

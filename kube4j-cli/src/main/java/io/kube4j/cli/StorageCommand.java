@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kube4j.apimachinery.json.Json;
 import io.kube4j.apiserver.pki.SharedBootstrap;
+import io.kube4j.apiserver.resources.core.endpoints.MasterLeases;
 import io.kube4j.storage.KeyValue;
 import io.kube4j.storage.ListResult;
 import io.kube4j.storage.Storage;
@@ -138,12 +139,16 @@ final class StorageCommand implements Runnable {
         while (true) {
             ListResult page = store.list(OBJECTS, after, PAGE, revision);
             for (KeyValue kv : page.items()) {
+                after = kv.key();
+                if (kv.key().startsWith(MasterLeases.PREFIX)) {
+                    // which servers are up now: nothing the new store's servers should inherit
+                    continue;
+                }
                 ObjectNode line = Json.object();
                 line.put("key", kv.key());
                 line.set("value", Json.parse(kv.value()));
                 writeLine(out, line);
                 count++;
-                after = kv.key();
             }
             if (!page.more() || page.items().isEmpty()) {
                 break;

@@ -7,11 +7,15 @@ import io.kube4j.apimachinery.json.Json;
 import io.kube4j.apiserver.registry.Registry;
 import io.kube4j.apiserver.registry.Store;
 import io.kube4j.apiserver.registry.WriteOptions;
+import io.kube4j.apiserver.resources.coordination.lease.ApiServerIdentityLease;
+import io.kube4j.apiserver.resources.core.endpoints.ApiServerEndpointReconciler;
 import io.kube4j.apiserver.resources.core.endpoints.ApiServerEndpoints;
+import io.kube4j.apiserver.resources.core.endpoints.MasterLeases;
 import io.kube4j.apiserver.resources.core.event.EventExpiry;
 import io.kube4j.apiserver.resources.core.event.EventStrategy;
 import io.kube4j.apiserver.resources.core.namespace.NamespaceFinalizer;
 import io.kube4j.apiserver.server.ApiServerOptions;
+import io.kube4j.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +23,8 @@ import java.util.List;
 
 /**
  * Makes a fresh store a cluster: the system namespaces and the {@code kubernetes} service in
- * {@code default}; then keeps the namespace finalizer running. Idempotent across restarts.
+ * {@code default}; then keeps the namespace finalizer, the event TTL, the kubernetes service's endpoints (every live
+ * API server) and this server's identity Lease running. Idempotent across restarts.
  */
 public final class ClusterBootstrap implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterBootstrap.class);
@@ -27,12 +32,17 @@ public final class ClusterBootstrap implements AutoCloseable {
 
     private final Registry registry;
     private final ApiServerOptions options;
+    private final Storage storage;
     private NamespaceFinalizer finalizer;
+    private ApiServerEndpointReconciler endpointReconciler;
+    private ApiServerIdentityLease identityLease;
     private EventExpiry eventExpiry;
 
-    public ClusterBootstrap(Registry registry, ApiServerOptions options) {
+    /** {@code storage} is the store the registry writes to: it also keeps the live API servers' records. */
+    public ClusterBootstrap(Registry registry, ApiServerOptions options, Storage storage) {
         this.registry = registry;
         this.options = options;
+        this.storage = storage;
     }
 
     public void run() {
@@ -64,12 +74,40 @@ public final class ClusterBootstrap implements AutoCloseable {
         port.put("protocol", "TCP");
         port.put("targetPort", options.port() == 0 ? 6443 : options.port());
         createIfMissing(registry.store("", "services"), "default", svc);
-        ApiServerEndpoints.reconcile(registry.store("", "endpoints"), registry.store("discovery.k8s.io", "endpointslices"),
-                ApiServerEndpoints.advertiseAddress(options.bindAddress()), options.port() == 0 ? 6443 : options.port());
+        startApiServerLeases();
         finalizer = new NamespaceFinalizer(registry);
         finalizer.start();
         eventExpiry = new EventExpiry(registry.store("", "events"), options.clock(), EventStrategy.TTL);
         eventExpiry.start();
+    }
+
+    /**
+     * This server in the kubernetes service's endpoints (with every other live one) and its identity Lease. With
+     * no address to advertise (loopback only) the service gets no endpoints from this server.
+     */
+    private void startApiServerLeases() {
+        String ip = options.advertiseAddress() != null ? options.advertiseAddress()
+                : ApiServerEndpoints.advertiseAddress(options.bindAddress());
+        if (ip == null) {
+            LOG.info("no non-loopback address to advertise: the kubernetes service gets no endpoints from this server");
+        } else {
+            endpointReconciler = new ApiServerEndpointReconciler(
+                    new MasterLeases(storage, options.clock(), ApiServerEndpointReconciler.TTL),
+                    new MasterLeases.Lease(ip, options.port() == 0 ? 6443 : options.port()),
+                    registry.store("", "endpoints"), registry.store("discovery.k8s.io", "endpointslices"));
+            endpointReconciler.start();
+        }
+        identityLease = new ApiServerIdentityLease(registry.store("coordination.k8s.io", "leases"), options.clock(),
+                hostname());
+        identityLease.start();
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     private static void createIfMissing(Store store, String ns, ObjectNode obj) {
@@ -94,6 +132,12 @@ public final class ClusterBootstrap implements AutoCloseable {
 
     @Override
     public void close() {
+        if (endpointReconciler != null) {
+            endpointReconciler.close();
+        }
+        if (identityLease != null) {
+            identityLease.close();
+        }
         if (finalizer != null) {
             finalizer.close();
         }

@@ -201,7 +201,7 @@ public final class ApiServer implements AutoCloseable {
         router.start();
         compactor = new io.kube4j.apiserver.registry.Compactor(storage, Duration.ofMinutes(5));
         compactor.start();
-        bootstrap = new ClusterBootstrap(registry, options);
+        bootstrap = new ClusterBootstrap(registry, options, storage);
         bootstrap.run();
         discovery = new Discovery(registry);
         podLocations = new io.kube4j.apiserver.resources.core.pod.PodStreamLocations(registry,

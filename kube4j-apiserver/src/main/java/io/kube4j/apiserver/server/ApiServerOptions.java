@@ -19,9 +19,12 @@ import java.util.Set;
  * @param clock          the clock every timestamp comes from
  * @param admissionPlugins the admission plugins that run (resolved from {@code --enable-admission-plugins} and
  *                       {@code --disable-admission-plugins}); null means upstream's default: all of them
+ * @param advertiseAddress the IPv4 address the kubernetes service's endpoints give for this server
+ *                       ({@code --advertise-address}); null: the bind address, or the host's first non-loopback
+ *                       address when bound to all
  */
 public record ApiServerOptions(Path dataDir, String bindAddress, int port, String storage, Path tokenAuthFile,
-                               String serviceCidr, Clock clock, Set<String> admissionPlugins) {
+                               String serviceCidr, Clock clock, Set<String> admissionPlugins, String advertiseAddress) {
     public static final String DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
 
     public ApiServerOptions {
@@ -45,11 +48,23 @@ public record ApiServerOptions(Path dataDir, String bindAddress, int port, Strin
             clock = Clock.systemUTC();
         }
         admissionPlugins = admissionPlugins == null ? AdmissionPlugins.DEFAULT_ENABLED : Set.copyOf(admissionPlugins);
+        if (advertiseAddress != null && advertiseAddress.isBlank()) {
+            advertiseAddress = null;
+        }
+        if (advertiseAddress != null && !advertiseAddress.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            throw new IllegalArgumentException("--advertise-address must be an IPv4 address, got " + advertiseAddress);
+        }
         for (String name : admissionPlugins) {
             if (!AdmissionPlugins.ALL.contains(name)) {
                 throw new IllegalArgumentException("admission plugin \"" + name + "\" is unknown");
             }
         }
+    }
+
+    /** Options that advertise the bind address (or the host's address). */
+    public ApiServerOptions(Path dataDir, String bindAddress, int port, String storage, Path tokenAuthFile,
+                            String serviceCidr, Clock clock, Set<String> admissionPlugins) {
+        this(dataDir, bindAddress, port, storage, tokenAuthFile, serviceCidr, clock, admissionPlugins, null);
     }
 
     /** Options with every admission plugin on. */
@@ -59,26 +74,30 @@ public record ApiServerOptions(Path dataDir, String bindAddress, int port, Strin
     }
 
     public static ApiServerOptions defaults(Path dataDir) {
-        return new ApiServerOptions(dataDir, "0.0.0.0", 6443, "embedded", null, DEFAULT_SERVICE_CIDR, null, null);
+        return new ApiServerOptions(dataDir, "0.0.0.0", 6443, "embedded", null, DEFAULT_SERVICE_CIDR, null, null, null);
     }
 
     public ApiServerOptions withPort(int p) {
-        return new ApiServerOptions(dataDir, bindAddress, p, storage, tokenAuthFile, serviceCidr, clock, admissionPlugins);
+        return new ApiServerOptions(dataDir, bindAddress, p, storage, tokenAuthFile, serviceCidr, clock, admissionPlugins, advertiseAddress);
     }
 
     public ApiServerOptions withStorage(String s) {
-        return new ApiServerOptions(dataDir, bindAddress, port, s, tokenAuthFile, serviceCidr, clock, admissionPlugins);
+        return new ApiServerOptions(dataDir, bindAddress, port, s, tokenAuthFile, serviceCidr, clock, admissionPlugins, advertiseAddress);
     }
 
     public ApiServerOptions withBindAddress(String a) {
-        return new ApiServerOptions(dataDir, a, port, storage, tokenAuthFile, serviceCidr, clock, admissionPlugins);
+        return new ApiServerOptions(dataDir, a, port, storage, tokenAuthFile, serviceCidr, clock, admissionPlugins, advertiseAddress);
     }
 
     public ApiServerOptions withTokenAuthFile(Path f) {
-        return new ApiServerOptions(dataDir, bindAddress, port, storage, f, serviceCidr, clock, admissionPlugins);
+        return new ApiServerOptions(dataDir, bindAddress, port, storage, f, serviceCidr, clock, admissionPlugins, advertiseAddress);
     }
 
     public ApiServerOptions withAdmissionPlugins(Set<String> plugins) {
-        return new ApiServerOptions(dataDir, bindAddress, port, storage, tokenAuthFile, serviceCidr, clock, plugins);
+        return new ApiServerOptions(dataDir, bindAddress, port, storage, tokenAuthFile, serviceCidr, clock, plugins, advertiseAddress);
+    }
+
+    public ApiServerOptions withAdvertiseAddress(String a) {
+        return new ApiServerOptions(dataDir, bindAddress, port, storage, tokenAuthFile, serviceCidr, clock, admissionPlugins, a);
     }
 }

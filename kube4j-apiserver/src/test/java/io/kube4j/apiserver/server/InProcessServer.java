@@ -23,9 +23,14 @@ final class InProcessServer implements AutoCloseable {
         return "https://127.0.0.1:" + server.port();
     }
 
-    KubernetesClient client() throws Exception {
+    KubernetesClient client() {
+        return client(server);
+    }
+
+    /** An admin client of {@code server}. */
+    static KubernetesClient client(ApiServer server) {
         Config config = new ConfigBuilder()
-                .withMasterUrl(url())
+                .withMasterUrl("https://127.0.0.1:" + server.port())
                 .withCaCertData(b64(server.pki().ca().certPem()))
                 .withClientCertData(b64(server.pki().admin().certPem()))
                 .withClientKeyData(b64(server.pki().admin().keyPem()))

@@ -3,6 +3,8 @@ package io.kube4j.apiserver.resources.core.endpoints;
 import io.kube4j.apiserver.resources.discovery.endpointslice.EndpointSliceStrategy;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ApiServerEndpointsTest {
@@ -18,14 +20,31 @@ class ApiServerEndpointsTest {
 
     @Test
     void endpointsAndSliceAreValidAndCarryTheSecurePort() {
-        var ep = ApiServerEndpoints.endpoints("192.0.2.7", 6443);
+        var byPort = ApiServerEndpoints.byPort(List.of(new MasterLeases.Lease("192.0.2.7", 6443)));
+        var ep = ApiServerEndpoints.endpoints(byPort);
         assertThat(new EndpointsStrategy().validate(ep)).isEmpty();
         assertThat(ep.at("/subsets/0/ports/0/port").asInt()).isEqualTo(6443);
         assertThat(ep.at("/metadata/labels/endpointslice.kubernetes.io~1skip-mirror").asText()).isEqualTo("true");
-        var slice = ApiServerEndpoints.slice("192.0.2.7", 6443);
+        var slice = ApiServerEndpoints.slice("kubernetes", 6443, byPort.get(6443));
         assertThat(new EndpointSliceStrategy().validate(slice)).isEmpty();
         assertThat(slice.at("/endpoints/0/addresses/0").asText()).isEqualTo("192.0.2.7");
+        assertThat(slice.at("/endpoints/0/conditions/ready").asBoolean()).isTrue();
         assertThat(slice.at("/metadata/labels/kubernetes.io~1service-name").asText()).isEqualTo("kubernetes");
         assertThat(slice.at("/ports/0/name").asText()).isEqualTo("https");
+    }
+
+    @Test
+    void serversOnOnePortShareASubsetInAddressOrderAndOtherPortsGetTheirOwn() {
+        var byPort = ApiServerEndpoints.byPort(List.of(new MasterLeases.Lease("192.0.2.9", 6443),
+                new MasterLeases.Lease("192.0.2.10", 6443), new MasterLeases.Lease("192.0.2.9", 6444)));
+        var ep = ApiServerEndpoints.endpoints(byPort);
+        assertThat(new EndpointsStrategy().validate(ep)).isEmpty();
+        assertThat(ep.at("/subsets").size()).isEqualTo(2);
+        // lexicographic, as upstream lists its lease keys
+        assertThat(ep.at("/subsets/0/addresses/0/ip").asText()).isEqualTo("192.0.2.10");
+        assertThat(ep.at("/subsets/0/addresses/1/ip").asText()).isEqualTo("192.0.2.9");
+        assertThat(ep.at("/subsets/0/ports/0/port").asInt()).isEqualTo(6443);
+        assertThat(ep.at("/subsets/1/addresses/0/ip").asText()).isEqualTo("192.0.2.9");
+        assertThat(ep.at("/subsets/1/ports/0/port").asInt()).isEqualTo(6444);
     }
 }
