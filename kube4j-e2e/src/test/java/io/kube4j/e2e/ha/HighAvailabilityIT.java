@@ -144,6 +144,14 @@ class HighAvailabilityIT {
         assertThat(ka.withKubeconfig(crossed).run("get", "configmap", "ha-two", "-o", "jsonpath={.data.written}"))
                 .succeeds().printed("through-b");
 
+        // the kubernetes service names both servers (one host, so one address and two ports); a reconciler that
+        // lost a race on the Endpoints corrects them at its next run, 10 s later
+        await("both servers in the kubernetes service's endpoints", Duration.ofSeconds(30),
+                () -> apiServerPorts(ka).equals(sorted(a().port(), b().port())),
+                () -> ka.run("get", "endpoints,endpointslices", "kubernetes", "-o", "yaml").out());
+        assertThat(ka.run("get", "leases", "-n", "kube-system", "-l", "apiserver.kubernetes.io/identity=kube-apiserver",
+                "-o", "name")).succeeds().hasLineMatching("lease.coordination.k8s.io/apiserver-[a-z2-7]{26}");
+
         // a watch through B sees a write made through A
         assertThat(ka.run("create", "configmap", "ha-watch-0")).succeeds();
         try (Kubectl.Background watch = kb.start("get", "configmaps", "-w", "--output-watch-events")) {
@@ -288,6 +296,13 @@ class HighAvailabilityIT {
                 .succeeds().printed("True True");
         assertThat(podNames(k, "ha-web")).hasSize(5);
         assertThat(agent.isAlive()).as("the agent survives the loss of a server").isTrue();
+        // the killed server drops out of the kubernetes service once its record expired (15 s after its last
+        // renewal) at the survivor's next reconcile (every 10 s)
+        await("only the survivor in the kubernetes service's endpoints", Duration.ofSeconds(40),
+                () -> apiServerPorts(ks).equals(sorted(survivor.port())),
+                () -> ks.run("get", "endpoints,endpointslices", "kubernetes", "-o", "yaml").out());
+        System.out.printf("HA: the killed server left the kubernetes service's endpoints %s after the kill%n",
+                Duration.between(killed, Instant.now()));
     }
 
     /** The server whose log says it started leading {@code lease} as the Lease's current holder. */
@@ -330,6 +345,24 @@ class HighAvailabilityIT {
                     "jsonpath={range .items[*]}{.status.phase}{\"\\n\"}{end}");
             return r.succeeded() && r.lines().size() == count && r.lines().stream().allMatch("Running"::equals);
         }, () -> k.run("get", "pods", "-o", "wide").out());
+    }
+
+    /** The ports of the default/kubernetes Endpoints' subsets and of its slices, sorted. */
+    private static List<Integer> apiServerPorts(Kubectl k) {
+        KubectlResult ep = k.run("get", "endpoints", "kubernetes", "-n", "default", "-o",
+                "jsonpath={range .subsets[*]}{.ports[0].port}{\"\\n\"}{end}");
+        KubectlResult slices = k.run("get", "endpointslices", "-n", "default", "-l", "kubernetes.io/service-name=kubernetes",
+                "-o", "jsonpath={range .items[*]}{.ports[0].port}{\"\\n\"}{end}");
+        if (!ep.succeeded() || !slices.succeeded()) {
+            return List.of();
+        }
+        List<Integer> fromEndpoints = ep.lines().stream().map(Integer::parseInt).sorted().toList();
+        List<Integer> fromSlices = slices.lines().stream().map(Integer::parseInt).sorted().toList();
+        return fromEndpoints.equals(fromSlices) ? fromEndpoints : List.of();
+    }
+
+    private static List<Integer> sorted(Integer... ports) {
+        return java.util.Arrays.stream(ports).sorted().toList();
     }
 
     private static String holder(Kubectl k, String lease) {

@@ -23,6 +23,11 @@ class EtcdKeyLayoutTest {
         assertThat(layout.toEtcd("/registry/core/endpoints/default/kubernetes"))
                 .isEqualTo("/registry/services/endpoints/default/kubernetes");
         assertThat(layout.toEtcd("/registry/core/nodes/n1")).isEqualTo("/registry/minions/n1");
+        // the live API servers' records, where upstream's lease endpoint reconciler keeps them
+        assertThat(layout.toEtcd("/registry/core/masterleases/192.0.2.1:6443"))
+                .isEqualTo("/registry/masterleases/192.0.2.1:6443");
+        assertThat(layout.fromEtcd("/registry/masterleases/192.0.2.1:6443"))
+                .isEqualTo("/registry/core/masterleases/192.0.2.1:6443");
         assertThat(layout.toEtcd("/registry/networking.k8s.io/ingresses/ns/i")).isEqualTo("/registry/ingress/ns/i");
     }
 

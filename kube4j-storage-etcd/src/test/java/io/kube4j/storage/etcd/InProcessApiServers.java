@@ -18,8 +18,13 @@ final class InProcessApiServers {
 
     /** Starts a server on the store {@code options} describe; servers after the first take its identity. */
     static ApiServer start(Path dir, EtcdOptions options) throws Exception {
+        return start(dir, options, null);
+    }
+
+    /** The same, advertising {@code advertise} in the kubernetes service's endpoints (null: none, on loopback). */
+    static ApiServer start(Path dir, EtcdOptions options, String advertise) throws Exception {
         return new ApiServer(new ApiServerOptions(dir, "127.0.0.1", 0, "etcd", null, null, null,
-                AdmissionPlugins.without("ServiceAccount")), () -> new EtcdStorage(options)).start();
+                AdmissionPlugins.without("ServiceAccount"), advertise), () -> new EtcdStorage(options)).start();
     }
 
     /**

@@ -2,26 +2,21 @@ package io.kube4j.storage.etcd;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.kube4j.apiserver.resources.admission.AdmissionPlugins;
 import io.kube4j.apiserver.server.ApiServer;
-import io.kube4j.apiserver.server.ApiServerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two API servers with data dirs of their own on one etcd, as a highly available control plane runs: the second
  * takes the cluster's CA, service-account key and join token from the store, so a client of one is a client of the
- * other, and a watch on one sees what is written through the other with the same resourceVersion.
+ * other, a watch on one sees what is written through the other with the same resourceVersion, and the kubernetes
+ * service's endpoints list both.
  */
 class SharedEtcdApiServersTest {
     private static EtcdCluster etcd;
@@ -45,35 +41,26 @@ class SharedEtcdApiServersTest {
     static void start() throws Exception {
         etcd = EtcdCluster.single();
         EtcdOptions options = etcd.options(EtcdOptions.DEFAULT_PREFIX);
-        first = server(dirs.resolve("a"), options);
-        second = server(dirs.resolve("b"), options);
+        first = InProcessApiServers.start(dirs.resolve("a"), options, "192.0.2.1");
+        second = InProcessApiServers.start(dirs.resolve("b"), options, "192.0.2.2");
     }
 
-    private static ApiServer server(Path dir, EtcdOptions options) throws Exception {
-        return new ApiServer(new ApiServerOptions(dir, "127.0.0.1", 0, "etcd", null, null, null,
-                AdmissionPlugins.without("ServiceAccount")), () -> new EtcdStorage(options)).start();
-    }
-
-    /** A client of {@code server} with the admin credentials {@code credentials} holds. */
     private static KubernetesClient client(ApiServer server, ApiServer credentials) {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl("https://127.0.0.1:" + server.port())
-                .withCaCertData(b64(credentials.pki().ca().certPem()))
-                .withClientCertData(b64(credentials.pki().admin().certPem()))
-                .withClientKeyData(b64(credentials.pki().admin().keyPem()))
-                .withClientKeyAlgo("EC").withNamespace("default").build()).build();
+        return InProcessApiServers.client(server, credentials);
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{second, first, etcd}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // closing anyway
-            }
+        InProcessApiServers.closeAll(second, first, etcd);
+    }
+
+    @Test
+    void theKubernetesServiceListsBothServers() {
+        try (KubernetesClient viaSecond = client(second, first)) {
+            assertThat(viaSecond.endpoints().inNamespace("default").withName("kubernetes").get().getSubsets()
+                    .getFirst().getAddresses()).extracting(EndpointAddress::getIp).containsExactly("192.0.2.1", "192.0.2.2");
+            assertThat(viaSecond.discovery().v1().endpointSlices().inNamespace("default").withName("kubernetes").get()
+                    .getEndpoints()).extracting(e -> e.getAddresses().getFirst()).containsExactly("192.0.2.1", "192.0.2.2");
         }
     }
 
@@ -116,9 +103,5 @@ class SharedEtcdApiServersTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(
                     "MODIFIED shared " + updated.getMetadata().getResourceVersion()));
         }
-    }
-
-    private static String b64(String s) {
-        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 }

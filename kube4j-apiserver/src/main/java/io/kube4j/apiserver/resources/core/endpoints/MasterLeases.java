@@ -17,14 +17,15 @@ import java.util.List;
 
 /**
  * The live API servers of a cluster, as records in the store the servers share: one key per server,
- * {@code /registry/masterleases/<ip>:<port>}, renewed by its server and dead once not renewed for the TTL. Upstream
- * keeps one etcd key per IP with an etcd TTL; kube4j's stores have no TTL, so a record carries its renew time and
- * duration and {@link #list} deletes the expired ones. The port is part of the key because several kube4j servers
- * may share one host. Keys sit under {@code /registry/} so the watch caches see each write (their revision must
- * follow the store's) while no cache holds them. Thread-safe (the store is); callers: {@link ApiServerEndpointReconciler}.
+ * {@code /registry/core/masterleases/<ip>:<port>} (in etcd {@code /registry/masterleases/<ip>:<port>}, where
+ * upstream keeps its records), renewed by its server and dead once not renewed for the TTL. Upstream keeps one etcd
+ * key per IP with an etcd TTL; kube4j's stores have no TTL, so a record carries its renew time and duration and
+ * {@link #list} deletes the expired ones. The port is part of the key because several kube4j servers may share one
+ * host. Keys sit under {@code /registry/} so the watch caches see each write (their revision must follow the
+ * store's) while no cache holds them. Thread-safe (the store is); callers: {@link ApiServerEndpointReconciler}.
  */
 public final class MasterLeases {
-    public static final String PREFIX = "/registry/masterleases/";
+    public static final String PREFIX = "/registry/core/masterleases/";
 
     /** One live API server: the address and the secure port it is reached at. */
     public record Lease(String ip, int port) {
