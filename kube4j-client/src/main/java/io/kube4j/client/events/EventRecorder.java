@@ -39,6 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * themselves and read only the status code: nothing of the returned Event is needed, since the recorder keeps the
  * name and count it wrote.
  * <p>
+ * As upstream's correlator, each occurrence first passes the spam filter ({@link EventSpamFilter}: 25 events per
+ * involved object, then one every five minutes). An occurrence the filter skips is still counted, so the next
+ * occurrence that is written carries it in its count, as upstream's does; {@link #filtered()} counts them.
+ * <p>
  * Thread-safe.
  */
 public final class EventRecorder implements AutoCloseable {
@@ -63,6 +67,8 @@ public final class EventRecorder implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>(WRITERS);
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong filtered = new AtomicLong();
+    private final EventSpamFilter spamFilter;
     /** Guarded by itself; also guards every Pending's mutable fields and {@link #queued} and {@link #closed}. */
     private final Map<String, Pending> recent = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -87,6 +93,7 @@ public final class EventRecorder implements AutoCloseable {
         this.host = host;
         this.clock = clock;
         this.queueLength = queueLength;
+        this.spamFilter = new EventSpamFilter(clock);
         for (int i = 0; i < WRITERS; i++) {
             writers.add(Thread.ofVirtual().name("events-" + i).start(this::writeLoop));
         }
@@ -110,18 +117,31 @@ public final class EventRecorder implements AutoCloseable {
         return dropped.get();
     }
 
+    /** How many occurrences the spam filter kept from being written (they still count in later writes). */
+    public long filtered() {
+        return filtered.get();
+    }
+
     public void record(HasMetadata obj, String fieldPath, String type, String reason, String message) {
         String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
         String key = obj.getMetadata().getUid() + "|" + fieldPath + "|" + type + "|" + reason + "|" + message;
+        // upstream's spam key: the source (this recorder) and the object, whatever the reason or message
+        String spamKey = obj.getKind() + "|" + obj.getMetadata().getNamespace() + "|" + obj.getMetadata().getName()
+                + "|" + obj.getMetadata().getUid() + "|" + obj.getApiVersion();
         boolean drop;
         synchronized (recent) {
             Pending e = closed ? null : recent.get(key);
+            boolean skip = !closed && !spamFilter.tryAccept(spamKey);
+            if (skip) {
+                filtered.incrementAndGet();
+            }
             if (closed) {
                 drop = true;
             } else if (e != null) {
                 e.count++;
                 e.lastTimestamp = now;
-                drop = !e.queued && !e.writing && !enqueue(e);
+                e.dirty |= !skip;
+                drop = !skip && !e.queued && !e.writing && !enqueue(e);
             } else {
                 String ns = obj.getMetadata().getNamespace() == null ? "default" : obj.getMetadata().getNamespace();
                 // the entry keeps only the reference, not the object: a backlog of events (one a pod while
@@ -136,7 +156,9 @@ public final class EventRecorder implements AutoCloseable {
                 e.count = 1;
                 e.firstTimestamp = now;
                 e.lastTimestamp = now;
-                drop = !enqueue(e);
+                e.dirty = !skip;
+                // a skipped first occurrence is remembered unwritten: the next written one creates the Event
+                drop = !skip && !enqueue(e);
                 if (!drop) {
                     recent.put(key, e);
                 }
@@ -150,6 +172,13 @@ public final class EventRecorder implements AutoCloseable {
             } else {
                 LOG.debug("event queue full, dropped {} {}", reason, message);
             }
+        }
+    }
+
+    /** How many entries wait for a writer (tests wait on it to know every writer holds one). */
+    int waiting() {
+        synchronized (recent) {
+            return queued;
         }
     }
 
@@ -188,6 +217,7 @@ public final class EventRecorder implements AutoCloseable {
             queued--;
             e.queued = false;
             e.writing = true;
+            e.dirty = false;
             create = !e.created;
             count = e.count;
             first = e.firstTimestamp;
@@ -230,9 +260,8 @@ public final class EventRecorder implements AutoCloseable {
             e.writing = false;
             if (ok) {
                 e.created = true;
-                e.written = count;
-                // repeats that came while this write was in flight go out in one more write
-                if (e.count != e.written && !closed && !enqueue(e)) {
+                // repeats the spam filter let through while this write was in flight go out in one more write
+                if (e.dirty && !closed && !enqueue(e)) {
                     dropped.incrementAndGet();
                 }
             } else {
@@ -286,8 +315,8 @@ public final class EventRecorder implements AutoCloseable {
         int count;
         String firstTimestamp;
         String lastTimestamp;
-        /** The count the server has. */
-        int written;
+        /** An occurrence the spam filter let through is not written yet. */
+        boolean dirty;
         boolean created;
         boolean queued;
         boolean writing;

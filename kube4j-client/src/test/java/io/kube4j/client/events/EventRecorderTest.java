@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kube4j.client.testing.FakeClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,16 +16,15 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Runs the recorder against a small HTTP server that records every request it gets. */
 class EventRecorderTest {
@@ -37,7 +37,7 @@ class EventRecorderTest {
     /** Requests wait on this before they are answered; counted down by a test to release them. */
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private KubernetesClient client;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00.400Z"));
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-11-25T10:00:00.400Z"));
 
     @BeforeEach
     void start() throws IOException {
@@ -119,9 +119,9 @@ class EventRecorderTest {
             recorder.warning(pod, null, "BackOff", "back-off");
             Request create = next();
             // two repeats while the create is still on the wire
-            clock.now = Instant.parse("2026-11-25T10:00:07Z");
+            clock.set(Instant.parse("2026-11-25T10:00:07Z"));
             recorder.warning(pod, null, "BackOff", "back-off");
-            clock.now = Instant.parse("2026-11-25T10:00:09Z");
+            clock.set(Instant.parse("2026-11-25T10:00:09Z"));
             recorder.warning(pod, null, "BackOff", "back-off");
             gate.countDown();
             Request patch = next();
@@ -144,17 +144,67 @@ class EventRecorderTest {
     void aFullQueueDropsNewEventsInsteadOfBlockingTheCaller() throws Exception {
         gate = new CountDownLatch(1);
         EventRecorder recorder = new EventRecorder(client, "kubelet", "n1", clock, 2);
-        // nothing is answered while the gate is shut: at most the four writers hold one event each and two wait
-        // in the queue; every other call must return at once, its event dropped
-        for (int i = 0; i < 20; i++) {
+        // nothing is answered while the gate is shut: each of the four writers takes one event and waits on its
+        // request (whether or not the server took it in yet)
+        for (int i = 0; i < 4; i++) {
+            recorder.normal(pod("p" + i, "u" + i), null, "Pulled", "pulled");
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.waiting() == 0);
+        }
+        // two wait in the queue; every other call must return at once, its event dropped
+        for (int i = 4; i < 20; i++) {
             recorder.normal(pod("p" + i, "u" + i), null, "Pulled", "pulled");
         }
-        long dropped = recorder.dropped();
-        assertThat(dropped).isBetween(14L, 19L);
+        assertThat(recorder.waiting()).isEqualTo(2);
+        assertThat(recorder.dropped()).isEqualTo(14);
         gate.countDown();
         recorder.close();
-        assertThat(requests).hasSize((int) (20 - dropped));
+        assertThat(requests).hasSize(6);
         assertThat(requests).allSatisfy(r -> assertThat(r.method()).isEqualTo("POST"));
+        assertThat(requests).extracting(r -> r.body().at("/involvedObject/name").asText())
+                .containsExactlyInAnyOrder("p0", "p1", "p2", "p3", "p4", "p5");
+    }
+
+    @Test
+    void theSpamFilterLetsASourceWrite25EventsAboutAnObjectThenOneEveryFiveMinutes() throws Exception {
+        try (EventRecorder recorder = new EventRecorder(client, "kubelet", "n1", clock)) {
+            Pod pod = pod("web-0", "uid-1");
+            for (int i = 0; i < 25; i++) {
+                recorder.normal(pod, null, "Reason" + i, "message " + i);
+            }
+            for (int i = 0; i < 25; i++) {
+                assertThat(next().body().path("reason").asText()).startsWith("Reason");
+            }
+            // the bucket is empty: a new event and three repeats of the first are counted, not written
+            recorder.normal(pod, null, "Reason25", "message 25");
+            clock.set(Instant.parse("2026-11-25T10:01:00Z"));
+            for (int i = 0; i < 3; i++) {
+                recorder.normal(pod, null, "Reason0", "message 0");
+            }
+            assertThat(recorder.filtered()).isEqualTo(4);
+            // another object has a bucket of its own
+            recorder.normal(pod("web-1", "uid-2"), null, "Reason0", "message 0");
+            assertThat(next().body().at("/involvedObject/name").asText()).isEqualTo("web-1");
+
+            // one token back after five minutes: the next repeat is written with every occurrence in its count
+            clock.set(Instant.parse("2026-11-25T10:05:00.399Z"));
+            recorder.normal(pod, null, "Reason0", "message 0");
+            assertThat(recorder.filtered()).isEqualTo(5);
+            clock.set(Instant.parse("2026-11-25T10:05:00.400Z"));
+            recorder.normal(pod, null, "Reason0", "message 0");
+            Request patch = next();
+            assertThat(patch.method()).isEqualTo("PATCH");
+            assertThat(JSON.writeValueAsString(patch.body()))
+                    .isEqualTo("{\"count\":6,\"lastTimestamp\":\"2026-11-25T10:05:00Z\"}");
+            // the event skipped at first is created by its first written occurrence, with its count
+            clock.set(Instant.parse("2026-11-25T10:10:00.400Z"));
+            recorder.normal(pod, null, "Reason25", "message 25");
+            Request create = next();
+            assertThat(create.method()).isEqualTo("POST");
+            assertThat(create.body().path("reason").asText()).isEqualTo("Reason25");
+            assertThat(create.body().path("count").asInt()).isEqualTo(2);
+            assertThat(create.body().path("firstTimestamp").asText()).isEqualTo("2026-11-25T10:00:00Z");
+        }
+        assertThat(requests).isEmpty();
     }
 
     @Test
@@ -179,28 +229,5 @@ class EventRecorderTest {
     private static Pod pod(String name, String uid) {
         return new PodBuilder().withNewMetadata().withNamespace("apps").withName(name).withUid(uid).endMetadata()
                 .build();
-    }
-
-    private static final class MutableClock extends Clock {
-        volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
