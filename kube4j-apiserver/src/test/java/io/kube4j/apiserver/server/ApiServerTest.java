@@ -5,13 +5,10 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -33,21 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The API server in-process, driven by the fabric8 client: the generic verbs end to end over HTTPS. */
-class ApiServerTest {
-    static InProcessServer server;
-    static KubernetesClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new InProcessServer("memory");
-        client = server.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        server.close();
-    }
+class ApiServerTest extends InProcessServerTest {
 
     private static ConfigMap cm(String name, Map<String, String> labels) {
         return new ConfigMapBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,24 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Metadata-only reads as upstream's metadata client makes them: a LIST with {@code as=PartialObjectMetadataList} and a
  * WATCH with {@code as=PartialObjectMetadata}, whose every event carries the object's metadata and nothing else.
  */
-class MetadataWatchTest {
+class MetadataWatchTest extends InProcessServerTest {
     private static final String WATCH_ACCEPT =
             "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
     private static final ObjectMapper JSON = new ObjectMapper();
-    static InProcessServer server;
-    static KubernetesClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new InProcessServer("memory");
-        client = server.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        server.close();
-    }
 
     private static HttpResponse<String> get(String path, String accept) throws Exception {
         var req = client.getHttpClient().newHttpRequestBuilder().uri(server.url() + path).header("Accept", accept)

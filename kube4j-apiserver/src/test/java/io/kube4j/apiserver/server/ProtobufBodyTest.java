@@ -1,11 +1,9 @@
 package io.kube4j.apiserver.server;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,23 +15,13 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Request bodies in Kubernetes protobuf, as kubectl's typed clients send them, over real HTTPS. */
-class ProtobufBodyTest {
+class ProtobufBodyTest extends InProcessServerTest {
     private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
-    static InProcessServer server;
-    static KubernetesClient client;
     static HttpClient http;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = new InProcessServer("memory");
-        client = server.client();
+    static void start() {
         http = client.getHttpClient();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        server.close();
     }
 
     @Test

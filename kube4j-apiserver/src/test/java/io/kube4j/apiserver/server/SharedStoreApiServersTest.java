@@ -5,10 +5,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.apiserver.resources.admission.AdmissionPlugins;
 import io.kube4j.apiserver.resources.coordination.lease.ApiServerIdentityLease;
-import io.kube4j.storage.KeyValue;
-import io.kube4j.storage.ListResult;
+import io.kube4j.storage.ForwardingStorage;
 import io.kube4j.storage.Storage;
-import io.kube4j.storage.WatchEvent;
 import io.kube4j.storage.memory.MemoryStorage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,50 +83,9 @@ class SharedStoreApiServersTest {
     }
 
     /** The shared store, which no server closes. */
-    private record Unclosed(Storage store) implements Storage {
-        @Override
-        public KeyValue create(String key, byte[] value) {
-            return store.create(key, value);
-        }
-
-        @Override
-        public KeyValue get(String key) {
-            return store.get(key);
-        }
-
-        @Override
-        public ListResult list(String prefix, String startAfter, int limit, long revision) {
-            return store.list(prefix, startAfter, limit, revision);
-        }
-
-        @Override
-        public KeyValue update(String key, long expectedModRevision, byte[] value) {
-            return store.update(key, expectedModRevision, value);
-        }
-
-        @Override
-        public KeyValue delete(String key, long expectedModRevision) {
-            return store.delete(key, expectedModRevision);
-        }
-
-        @Override
-        public AutoCloseable watch(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
-            return store.watch(prefix, afterRevision, listener);
-        }
-
-        @Override
-        public long currentRevision() {
-            return store.currentRevision();
-        }
-
-        @Override
-        public void compact(long revision) {
-            store.compact(revision);
-        }
-
-        @Override
-        public long compactedRevision() {
-            return store.compactedRevision();
+    private static final class Unclosed extends ForwardingStorage {
+        Unclosed(Storage store) {
+            super(store);
         }
 
         @Override

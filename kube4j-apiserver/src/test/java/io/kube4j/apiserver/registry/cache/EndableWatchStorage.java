@@ -1,6 +1,6 @@
 package io.kube4j.apiserver.registry.cache;
 
-import io.kube4j.storage.KeyValue;
+import io.kube4j.storage.ForwardingStorage;
 import io.kube4j.storage.ListResult;
 import io.kube4j.storage.Storage;
 import io.kube4j.storage.StorageException;
@@ -16,8 +16,7 @@ import java.util.function.Consumer;
  * {@link WatchListener#onTerminated}), and whose lists a test can make fail, as while the store is
  * unreachable. Everything else goes to the wrapped store. Thread-safe.
  */
-final class EndableWatchStorage implements Storage {
-    private final Storage store;
+final class EndableWatchStorage extends ForwardingStorage {
     private final List<Open> open = new ArrayList<>();
     private volatile boolean listsFail;
     private volatile int lists;
@@ -26,7 +25,7 @@ final class EndableWatchStorage implements Storage {
     }
 
     EndableWatchStorage(Storage store) {
-        this.store = store;
+        super(store);
     }
 
     /** Ends every open watch with {@code cause}: no event after this reaches its listener. */
@@ -80,45 +79,5 @@ final class EndableWatchStorage implements Storage {
             }
             handle.close();
         };
-    }
-
-    @Override
-    public KeyValue create(String key, byte[] value) {
-        return store.create(key, value);
-    }
-
-    @Override
-    public KeyValue get(String key) {
-        return store.get(key);
-    }
-
-    @Override
-    public KeyValue update(String key, long expectedModRevision, byte[] value) {
-        return store.update(key, expectedModRevision, value);
-    }
-
-    @Override
-    public KeyValue delete(String key, long expectedModRevision) {
-        return store.delete(key, expectedModRevision);
-    }
-
-    @Override
-    public long currentRevision() {
-        return store.currentRevision();
-    }
-
-    @Override
-    public void compact(long revision) {
-        store.compact(revision);
-    }
-
-    @Override
-    public long compactedRevision() {
-        return store.compactedRevision();
-    }
-
-    @Override
-    public void close() {
-        store.close();
     }
 }
