@@ -72,6 +72,25 @@ final class StorageCommand implements Runnable {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }
         }
+
+        /**
+         * Opens the store, runs {@code work} on it and prints the line it returns; a store or import failure is one
+         * line ({@code kube4j storage <verb>: ...}) and exit code 1.
+         */
+        int onStore(CommandLine cmd, String verb, StoreWork work) throws IOException {
+            try (Storage store = open(cmd)) {
+                System.err.println(work.run(store));
+                return 0;
+            } catch (ImportException | StorageException e) {
+                System.err.println("kube4j storage " + verb + ": " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    /** What a subcommand does with the open store; returns the summary line. */
+    interface StoreWork {
+        String run(Storage store) throws IOException, ImportException;
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
@@ -83,16 +102,13 @@ final class StorageCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Storage store = open(spec.commandLine());
-                 Writer out = file == null ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
-                         : Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                long count = export(store, dataDir, new BufferedWriter(out));
-                System.err.println("exported " + count + " objects" + (file == null ? "" : " to " + file));
-                return 0;
-            } catch (StorageException e) {
-                System.err.println("kube4j storage export: " + e.getMessage());
-                return 1;
-            }
+            return onStore(spec.commandLine(), "export", store -> {
+                try (Writer out = file == null ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
+                        : Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                    long count = export(store, dataDir, new BufferedWriter(out));
+                    return "exported " + count + " objects" + (file == null ? "" : " to " + file);
+                }
+            });
         }
     }
 
@@ -106,16 +122,13 @@ final class StorageCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Storage store = open(spec.commandLine());
-                 Reader in = file == null ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
-                         : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                long count = importInto(store, storage.etcd() != null, dataDir, new BufferedReader(in));
-                System.err.println("imported " + count + " objects");
-                return 0;
-            } catch (ImportException | StorageException e) {
-                System.err.println("kube4j storage import: " + e.getMessage());
-                return 1;
-            }
+            return onStore(spec.commandLine(), "import", store -> {
+                try (Reader in = file == null ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
+                        : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    return "imported " + importInto(store, storage.etcd() != null, dataDir, new BufferedReader(in))
+                            + " objects";
+                }
+            });
         }
     }
 

@@ -396,8 +396,12 @@ public final class GarbageCollector extends Controller {
                 : GuardedPatch.hasFinalizer(meta, FOREGROUND) ? FOREGROUND : null;
     }
 
-    /** What the graph holds for an object, or null; {@code id} is {@code group/version/resource}. For tests. */
-    GenericKubernetesResource cached(String id, String namespace, String name) {
+    /**
+     * What the graph holds for an object, or null; {@code id} is {@code group/version/resource} ({@code /v1/pods}).
+     * For tests, which wait on it before an action that needs the graph to know an object (as upstream's tests wait
+     * on {@code GraphHasUID}).
+     */
+    public GenericKubernetesResource cached(String id, String namespace, String name) {
         Monitor m = monitors.get(id);
         return m == null ? null : m.informer().getStore().getByKey(m.storeKey(namespace, name));
     }

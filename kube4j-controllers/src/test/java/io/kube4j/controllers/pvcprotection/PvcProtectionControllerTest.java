@@ -5,41 +5,25 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.kube4j.apiserver.resources.admission.AdmissionPlugins;
-import io.kube4j.controllers.InProcessCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.kube4j.controllers.Controller;
+import io.kube4j.controllers.ControllerContext;
+import io.kube4j.controllers.StorageProtectionClusterTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The pvc-protection controller against an in-process API server with the StorageObjectInUseProtection admission. */
-class PvcProtectionControllerTest {
-    @TempDir
-    Path dir;
-    InProcessCluster cluster;
-    KubernetesClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        cluster = new InProcessCluster(dir, List.of(PvcProtectionController::new),
-                AdmissionPlugins.without(AdmissionPlugins.SERVICE_ACCOUNT));
-        client = cluster.client;
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
+class PvcProtectionControllerTest extends StorageProtectionClusterTest {
+    @Override
+    protected Function<ControllerContext, Controller> controller() {
+        return PvcProtectionController::new;
     }
 
     private void claim(String name) {
@@ -66,13 +50,9 @@ class PvcProtectionControllerTest {
         assertThat(get("used").getMetadata().getFinalizers()).containsExactly(PvcProtectionController.FINALIZER);
         pod("user", "used", "n1");
         client.persistentVolumeClaims().withName("used").delete();
-        // Terminating while the pod exists: the controller has had time to look (it removes at once otherwise)
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> {
-            PersistentVolumeClaim c = get("used");
-            return c != null && c.getMetadata().getDeletionTimestamp() != null;
-        });
+        awaitHeld(() -> get("used"));
         client.pods().withName("user").withGracePeriod(0).delete();
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("used") == null);
+        awaitGone(() -> get("used"));
     }
 
     @Test
@@ -84,7 +64,7 @@ class PvcProtectionControllerTest {
         client.pods().resource(p).updateStatus();
         pod("waiting", "done", null);
         client.persistentVolumeClaims().withName("done").delete();
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("done") == null);
+        awaitGone(() -> get("done"));
     }
 
     @Test

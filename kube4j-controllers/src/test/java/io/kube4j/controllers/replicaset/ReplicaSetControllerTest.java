@@ -38,11 +38,13 @@ class ReplicaSetControllerTest {
     static Path dir;
     static InProcessCluster cluster;
     static KubernetesClient client;
+    static volatile GarbageCollector gc;
 
     @BeforeAll
     static void start() throws Exception {
         cluster = new InProcessCluster(dir, List.of(ReplicaSetController::replicaSets,
-                ReplicaSetController::replicationControllers, GarbageCollector::new, ServiceAccountsController::new));
+                ReplicaSetController::replicationControllers, ctx -> gc = new GarbageCollector(ctx),
+                ServiceAccountsController::new));
         client = cluster.client;
     }
 
@@ -181,8 +183,12 @@ class ReplicaSetControllerTest {
         awaitPods(ns, "kubia", 2);
         // the garbage collector orphans the dependents its informers have seen, as upstream's does: on a loaded
         // machine a pod created a moment ago may not be in its graph yet, and would then be collected with the
-        // owner. Give its informers a moment, as a user between two kubectl commands does.
-        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        // owner. Wait until its graph holds both pods, with their owner reference.
+        List<String> names = pods(ns, "kubia").stream().map(p -> p.getMetadata().getName()).toList();
+        await().atMost(Duration.ofSeconds(15)).until(() -> names.stream().allMatch(n -> {
+            var cached = gc.cached("/v1/pods", ns, n);
+            return cached != null && !cached.getMetadata().getOwnerReferences().isEmpty();
+        }));
         client.replicationControllers().inNamespace(ns).withName("kubia")
                 .withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
         await().atMost(Duration.ofSeconds(15)).until(() ->
