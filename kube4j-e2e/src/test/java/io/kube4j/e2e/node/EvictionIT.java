@@ -19,6 +19,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Kube4jE2E
 class EvictionIT {
     private static final String MESSAGE = "Usage of EmptyDir volume \"scratch\" exceeds the limit \"1Mi\".";
+    /** A pod spec whose container writes 4 MiB into an emptyDir limited to 1 MiB, then sleeps. */
+    private static final String HOG_SPEC = """
+            terminationGracePeriodSeconds: 30
+            containers:
+            - name: main
+              image: %s
+              command: ["sh", "-c", "dd if=/dev/zero of=/scratch/big bs=1048576 count=4; sleep 3600"]
+              volumeMounts:
+              - name: scratch
+                mountPath: /scratch
+            volumes:
+            - name: scratch
+              emptyDir:
+                sizeLimit: 1Mi
+            """.formatted(NodePods.BUSYBOX);
 
     @Test
     void aPodWhoseEmptyDirOutgrowsItsSizeLimitIsEvicted(TestNamespace ns) {
@@ -28,19 +43,7 @@ class EvictionIT {
                 metadata:
                   name: hog
                 spec:
-                  terminationGracePeriodSeconds: 30
-                  containers:
-                  - name: main
-                    image: %s
-                    command: ["sh", "-c", "dd if=/dev/zero of=/scratch/big bs=1048576 count=4; sleep 3600"]
-                    volumeMounts:
-                    - name: scratch
-                      mountPath: /scratch
-                  volumes:
-                  - name: scratch
-                    emptyDir:
-                      sizeLimit: 1Mi
-                """.formatted(NodePods.BUSYBOX));
+                """ + HOG_SPEC.indent(2));
         // one housekeeping pass (10 s) after the write, then a kill within the 1 s eviction grace (2 s minimum),
         // whatever the pod's own 30 s
         NodePods.awaitJsonPath(ns, "pod/hog", "{.status.phase}", "Failed"::equals, Duration.ofSeconds(45));
@@ -78,19 +81,7 @@ class EvictionIT {
                       labels:
                         app: hogs
                     spec:
-                      terminationGracePeriodSeconds: 30
-                      containers:
-                      - name: main
-                        image: %s
-                        command: ["sh", "-c", "dd if=/dev/zero of=/scratch/big bs=1048576 count=4; sleep 3600"]
-                        volumeMounts:
-                        - name: scratch
-                          mountPath: /scratch
-                      volumes:
-                      - name: scratch
-                        emptyDir:
-                          sizeLimit: 1Mi
-                """.formatted(NodePods.BUSYBOX));
+                """ + HOG_SPEC.indent(6));
         String first = NodePods.awaitJsonPath(ns, "pods", "{.items[*].metadata.name}", s -> !s.isBlank(),
                 Duration.ofSeconds(30)).trim();
         NodePods.awaitJsonPath(ns, "pod/" + first, "{.status.reason}", "Evicted"::equals, Duration.ofSeconds(45));

@@ -2,16 +2,11 @@ package io.kube4j.storage.etcd;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.kube4j.apiserver.resources.admission.AdmissionPlugins;
 import io.kube4j.apiserver.server.ApiServer;
-import io.kube4j.apiserver.server.ApiServerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,31 +39,13 @@ class EtcdApiServerTest {
     @BeforeAll
     static void start() throws Exception {
         etcd = EtcdCluster.single();
-        EtcdOptions options = etcd.options(EtcdOptions.DEFAULT_PREFIX);
-        server = new ApiServer(new ApiServerOptions(dataDir, "127.0.0.1", 0, "etcd", null, null, null,
-                AdmissionPlugins.without("ServiceAccount")), () -> new EtcdStorage(options)).start();
-        Config config = new ConfigBuilder()
-                .withMasterUrl("https://127.0.0.1:" + server.port())
-                .withCaCertData(b64(server.pki().ca().certPem()))
-                .withClientCertData(b64(server.pki().admin().certPem()))
-                .withClientKeyData(b64(server.pki().admin().keyPem()))
-                .withClientKeyAlgo("EC")
-                .withNamespace("default")
-                .build();
-        client = new KubernetesClientBuilder().withConfig(config).build();
+        server = InProcessApiServers.start(dataDir, etcd.options(EtcdOptions.DEFAULT_PREFIX));
+        client = InProcessApiServers.client(server, server);
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (etcd != null) {
-            etcd.close();
-        }
+        InProcessApiServers.closeAll(client, server, etcd);
     }
 
     @Test
@@ -131,9 +107,5 @@ class EtcdApiServerTest {
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         return out;
-    }
-
-    private static String b64(String s) {
-        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 }
