@@ -11,6 +11,7 @@ import io.kube4j.apiserver.registry.DeleteOptions;
 import io.kube4j.apiserver.registry.ListOptions;
 import io.kube4j.apiserver.registry.Store;
 import io.kube4j.apiserver.registry.WriteOptions;
+import io.kube4j.apiserver.resources.BackgroundTasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Upstream's API server identity (feature APIServerIdentity, on by default): each API server keeps a Lease in
@@ -52,7 +50,7 @@ public final class ApiServerIdentityLease implements AutoCloseable {
     private final String hostname;
     private final String name;
     private final String holder;
-    private ScheduledExecutorService timer;
+    private BackgroundTasks timer;
 
     public ApiServerIdentityLease(Store leases, Clock clock, String hostname) {
         this.leases = leases;
@@ -108,29 +106,15 @@ public final class ApiServerIdentityLease implements AutoCloseable {
 
     /** Renews now and collects garbage now, then renews every 10 s and collects every hour. */
     public void start() {
-        renewQuietly();
-        collectQuietly();
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("apiserver-identity").factory());
-        timer.scheduleWithFixedDelay(this::renewQuietly, RENEW_INTERVAL.toMillis(), RENEW_INTERVAL.toMillis(),
-                TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::collectQuietly, GC_PERIOD.toMillis(), GC_PERIOD.toMillis(),
-                TimeUnit.MILLISECONDS);
-    }
-
-    private void renewQuietly() {
         try {
             renew();
-        } catch (RuntimeException e) {
-            LOG.warn("renewing the API server identity lease failed name={}", name, e);
-        }
-    }
-
-    private void collectQuietly() {
-        try {
             collectGarbage();
         } catch (RuntimeException e) {
-            LOG.warn("collecting expired API server identity leases failed", e);
+            LOG.warn("API server identity lease name={}: first renewal or collection failed, retrying", name, e);
         }
+        timer = new BackgroundTasks("apiserver-identity")
+                .every(RENEW_INTERVAL, "renewing the API server identity lease " + name, this::renew)
+                .every(GC_PERIOD, "collecting expired API server identity leases", this::collectGarbage);
     }
 
     /** Creates the Lease, or takes it over and renews it (whoever held it: a server on the same host). */
@@ -212,7 +196,7 @@ public final class ApiServerIdentityLease implements AutoCloseable {
     @Override
     public void close() {
         if (timer != null) {
-            timer.shutdownNow();
+            timer.close();
         }
     }
 }

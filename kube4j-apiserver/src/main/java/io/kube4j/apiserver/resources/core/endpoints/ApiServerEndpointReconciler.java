@@ -1,13 +1,11 @@
 package io.kube4j.apiserver.resources.core.endpoints;
 
 import io.kube4j.apiserver.registry.Store;
+import io.kube4j.apiserver.resources.BackgroundTasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Upstream's lease endpoint reconciler: every {@link #INTERVAL} this server renews its record in
@@ -28,7 +26,7 @@ public final class ApiServerEndpointReconciler implements AutoCloseable {
     private final MasterLeases.Lease self;
     private final Store endpoints;
     private final Store slices;
-    private ScheduledExecutorService timer;
+    private BackgroundTasks timer;
     private boolean stopped;
 
     /** {@code self} is this server's advertised address and port. */
@@ -42,17 +40,8 @@ public final class ApiServerEndpointReconciler implements AutoCloseable {
     /** Reconciles once now, so the endpoints name this server when the server starts serving, then every interval. */
     public void start() {
         reconcile();
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("apiserver-endpoints").factory());
-        long every = INTERVAL.toMillis();
-        timer.scheduleWithFixedDelay(this::reconcileQuietly, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    private void reconcileQuietly() {
-        try {
-            reconcile();
-        } catch (RuntimeException e) {
-            LOG.warn("reconciling the endpoints of the kubernetes service failed", e);
-        }
+        timer = new BackgroundTasks("apiserver-endpoints")
+                .every(INTERVAL, "reconciling the endpoints of the kubernetes service", this::reconcile);
     }
 
     /**
@@ -74,7 +63,7 @@ public final class ApiServerEndpointReconciler implements AutoCloseable {
     @Override
     public void close() {
         if (timer != null) {
-            timer.shutdownNow();
+            timer.close();
         }
         synchronized (this) {
             if (stopped) {

@@ -8,15 +8,13 @@ import io.kube4j.apimachinery.meta.Timestamps;
 import io.kube4j.apiserver.registry.DeleteOptions;
 import io.kube4j.apiserver.registry.ListOptions;
 import io.kube4j.apiserver.registry.Store;
+import io.kube4j.apiserver.resources.BackgroundTasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Deletes events an hour after they were last recorded, as upstream's event TTL does. Sweeps once a
@@ -28,7 +26,7 @@ public final class EventExpiry implements AutoCloseable {
     private final Store events;
     private final Clock clock;
     private final Duration ttl;
-    private ScheduledExecutorService timer;
+    private BackgroundTasks timer;
 
     public EventExpiry(Store events, Clock clock, Duration ttl) {
         this.events = events;
@@ -37,16 +35,7 @@ public final class EventExpiry implements AutoCloseable {
     }
 
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("event-expiry").factory());
-        timer.scheduleWithFixedDelay(this::sweepQuietly, 1, 1, TimeUnit.MINUTES);
-    }
-
-    private void sweepQuietly() {
-        try {
-            sweep();
-        } catch (RuntimeException e) {
-            LOG.warn("event expiry sweep failed", e);
-        }
+        timer = new BackgroundTasks("event-expiry").every(Duration.ofMinutes(1), "event expiry sweep", this::sweep);
     }
 
     /** Deletes every expired event; returns how many. */
@@ -89,7 +78,7 @@ public final class EventExpiry implements AutoCloseable {
     @Override
     public void close() {
         if (timer != null) {
-            timer.shutdownNow();
+            timer.close();
         }
     }
 }
