@@ -34,6 +34,12 @@ final class PooledInformer<T extends HasMetadata> implements SharedIndexInformer
     private final Map<ResourceEventHandler<? super T>, Forwarder<T>> handlers = new IdentityHashMap<>();
     private final Set<String> indexers = new HashSet<>();
     private boolean closed;
+    /** Bumped by every handler added: each may have been handed a replay that is not delivered yet. */
+    private long handlersAdded;
+    /** The {@link #handlersAdded} whose sync mark is queued behind the events handed in before it. */
+    private long markQueued = -1;
+    /** The {@link #handlersAdded} whose sync mark was delivered: every event handed in before it was handled. */
+    private volatile long markDelivered = -1;
 
     PooledInformer(SharedInformerPool pool, SharedInformerPool.Entry<T> entry) {
         this.pool = pool;
@@ -92,6 +98,7 @@ final class PooledInformer<T extends HasMetadata> implements SharedIndexInformer
         }
         Forwarder<T> f = new Forwarder<>(handler, delivery);
         handlers.put(handler, f);
+        handlersAdded++;
         // on a running informer fabric8 replays its store to the new handler as adds, here on this thread
         shared.addEventHandlerWithResyncPeriod(f, resyncPeriod);
         return this;
@@ -177,9 +184,28 @@ final class PooledInformer<T extends HasMetadata> implements SharedIndexInformer
         pool.release(entry);
     }
 
+    /**
+     * True once the shared informer has listed its objects and this view's handlers were handed everything before
+     * that: for a handler added to a running informer, the replay of its store. Without the second half a
+     * leadership term that joins a running informer would start work before its caches were filled.
+     */
     @Override
     public boolean hasSynced() {
-        return shared.hasSynced();
+        if (!shared.hasSynced()) {
+            return false;
+        }
+        synchronized (this) {
+            long added = handlersAdded;
+            if (markDelivered == added) {
+                return true;
+            }
+            if (markQueued != added) {
+                // queued after whatever fabric8 handed this view so far, replays included
+                markQueued = added;
+                delivery.execute(() -> markDelivered = added);
+            }
+            return false;
+        }
     }
 
     @Override

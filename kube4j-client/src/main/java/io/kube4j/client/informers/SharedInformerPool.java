@@ -25,7 +25,8 @@ import java.util.function.Function;
  * informer, and the next acquire creates a new one (a stopped fabric8 informer cannot be restarted). A handler added
  * to a view of a running informer first gets the informer's current objects as adds, as with any fabric8 informer.
  * Each view delivers its handlers' events on a thread of its own ({@link SerialDelivery}), so one user that is slow
- * does not delay another.
+ * does not delay another. A view reports {@code hasSynced()} once the informer has synced and the events handed to
+ * its handlers before then, a replay included, were handled.
  *
  * <p>The objects the informers hold are shared by every user: nobody may change them; copy first. Callers are the
  * scheduler ({@code SchedulerServer}) and the controller manager ({@code ControllerContext}); each leadership term

@@ -93,7 +93,7 @@ class SharedInformerPoolTest {
         SharedIndexInformer<?> shared = pool.informerOf(Pod.class);
         assertThat(pool.views(Pod.class)).isEqualTo(2);
         a.run();
-        assertThat(b.hasSynced()).isTrue();
+        await().atMost(WAIT).until(b::hasSynced);
         // b's start does not start a second informer: it gets the one that runs
         b.start().toCompletableFuture().join();
         assertThat(pool.informerOf(Pod.class)).isSameAs(shared);
@@ -138,6 +138,37 @@ class SharedInformerPoolTest {
         assertThat(r.added.get(2)).isEqualTo("p3");
         // both views hold the same objects: one informer, one decode per event
         assertThat(late.getStore().getByKey("default/p3")).isSameAs(first.getStore().getByKey("default/p3"));
+        first.close();
+        late.close();
+    }
+
+    @Test
+    void aLateViewIsSyncedOnlyOnceItsHandlersGotTheReplay() throws Exception {
+        createPod("p1", null);
+        createPod("p2", null);
+        SharedIndexInformer<Pod> first = pool.acquire(Pod.class);
+        first.run();
+        SharedIndexInformer<Pod> late = pool.acquire(Pod.class);
+        CountDownLatch release = new CountDownLatch(1);
+        Recorder r = new Recorder() {
+            @Override
+            public void onAdd(Pod pod) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.onAdd(pod);
+            }
+        };
+        late.addEventHandler(r);
+        // the shared informer is synced, but the replay to r is held up
+        assertThat(first.getStore().list()).hasSize(2);
+        assertThat(late.hasSynced()).isFalse();
+        assertThat(late.hasSynced()).isFalse();
+        release.countDown();
+        await().atMost(WAIT).until(late::hasSynced);
+        assertThat(r.added).containsExactlyInAnyOrder("p1", "p2");
         first.close();
         late.close();
     }
