@@ -1,6 +1,7 @@
 package io.kube4j.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kube4j.client.informers.SharedInformerPool;
 import io.kube4j.controllers.ControllerManager;
 import io.kube4j.controllers.localpath.LocalPathVolumes;
 import io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions;
@@ -41,13 +42,17 @@ final class ControllerManagerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KubernetesClient client = KubeconfigClient.from(kubeconfig);
-        ControllerManager manager = Controllers.manager(client, clusterCidr, election.config(NodeFlags.hostName()),
+        // a pool of its own: the same code path as the server's, with the controllers as its only user
+        SharedInformerPool informers = new SharedInformerPool(client);
+        ControllerManager manager = Controllers.manager(client, informers, clusterCidr,
+                election.config(NodeFlags.hostName()),
                 NodeLifecycleOptions.defaults(), 12500, serviceLbPool, localPathDir).start();
         System.out.println("kube4j controller-manager running against " + client.getMasterUrl());
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             manager.close();
+            informers.close();
             client.close();
             stopped.countDown();
         }, "kube4j-controller-manager-shutdown"));

@@ -3,6 +3,7 @@ package io.kube4j.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.controllers.Controller;
 import io.kube4j.controllers.ControllerContext;
+import io.kube4j.client.informers.SharedInformerPool;
 import io.kube4j.client.leaderelection.LeaderElectionConfig;
 import io.kube4j.controllers.ControllerManager;
 import io.kube4j.controllers.cronjob.CronJobController;
@@ -38,7 +39,12 @@ final class Controllers {
     private Controllers() {
     }
 
-    static ControllerManager manager(KubernetesClient client, String clusterCidr, LeaderElectionConfig election,
+    /**
+     * The controller manager; each term's controllers take their informers from {@code informers}, a pool on
+     * {@code client} that the caller owns (and in {@code kube4j server} shares with the scheduler).
+     */
+    static ControllerManager manager(KubernetesClient client, SharedInformerPool informers, String clusterCidr,
+                                     LeaderElectionConfig election,
                                      NodeLifecycleOptions nodeLifecycle, int terminatedPodGcThreshold,
                                      String serviceLbPool, String localPathDir) {
         String host = NodeFlags.hostName();
@@ -78,7 +84,8 @@ final class Controllers {
             org.slf4j.LoggerFactory.getLogger(Controllers.class).warn(
                     "the kubeconfig names no certificate authority: kube-root-ca.crt is not published");
         }
-        return new ControllerManager(() -> new ControllerContext(client, Clock.systemUTC(), host), all, election);
+        return new ControllerManager(() -> new ControllerContext(client, Clock.systemUTC(), host, informers), all,
+                election);
     }
 
     /**

@@ -200,8 +200,12 @@ final class ServerCommand implements Callable<Integer> {
             throws Exception {
         KubernetesClient controllerClient = new KubernetesClientBuilder().withConfig(adminConfig(url, server)).build();
         running.push(controllerClient);
+        // one informer per type for the controllers and the scheduler: each pod and node is decoded and held once
+        var informers = new io.kube4j.client.informers.SharedInformerPool(controllerClient);
+        running.push(informers);
         if (!disableControllers) {
-            running.push(Controllers.manager(controllerClient, node.clusterCidr, election.config(NodeFlags.hostName()),
+            running.push(Controllers.manager(controllerClient, informers, node.clusterCidr,
+                    election.config(NodeFlags.hostName()),
                     new io.kube4j.controllers.nodelifecycle.NodeLifecycleOptions(nodeMonitorGracePeriod,
                             nodeStartupGracePeriod, nodeMonitorPeriod), terminatedPodGcThreshold, serviceLbPool,
                     localPathDir != null ? localPathDir
@@ -219,7 +223,8 @@ final class ServerCommand implements Callable<Integer> {
             System.out.println("simulated nodes sim-0..sim-" + (simulatedNodes - 1) + " running");
         }
         if (!disableScheduler) {
-            running.push(SchedulerComponent.start(adminConfig(url, server), election.config(NodeFlags.hostName())));
+            running.push(SchedulerComponent.start(adminConfig(url, server), election.config(NodeFlags.hostName()),
+                    informers));
         }
         if (!disableNode) {
             // the server's own node is a control-plane node, as k3s labels its servers

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kube4j.client.events.EventRecorder;
+import io.kube4j.client.informers.SharedInformerPool;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,21 +14,33 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What every controller of one controller manager shares: the API client, the clock (injectable, so tests of
- * time-driven controllers run in seconds), one informer per resource type (created on first use, started by the
- * manager once every controller asked for its own), and event recorders per component. Thread-safe.
+ * What every controller of one controller manager shares during one leadership term: the API client, the clock
+ * (injectable, so tests of time-driven controllers run in seconds), one informer per resource type, and event
+ * recorders per component. The informers are views of a {@link SharedInformerPool}'s (taken on first use, started
+ * by the manager once every controller asked for its own): in {@code kube4j server} the pool the scheduler uses too,
+ * so a Pod or Node is held once for both. Their objects are shared: copy before changing. {@link #close} closes the
+ * views (the handlers and indexers the controllers added go; the informers stay while another user holds them).
+ * Thread-safe.
  */
 public final class ControllerContext implements AutoCloseable {
     private final KubernetesClient client;
     private final Clock clock;
     private final String host;
+    private final SharedInformerPool pool;
     private final Map<Class<?>, SharedIndexInformer<?>> informers = new ConcurrentHashMap<>();
     private final Map<String, EventRecorder> recorders = new ConcurrentHashMap<>();
 
+    /** A context whose informers come from a pool of its own, which it empties when it closes. */
     public ControllerContext(KubernetesClient client, Clock clock, String host) {
+        this(client, clock, host, new SharedInformerPool(client));
+    }
+
+    /** A context whose informers are views of {@code pool}'s, shared with the pool's other users. */
+    public ControllerContext(KubernetesClient client, Clock clock, String host, SharedInformerPool pool) {
         this.client = client;
         this.clock = clock;
         this.host = host;
+        this.pool = pool;
     }
 
     public KubernetesClient client() {
@@ -38,11 +51,13 @@ public final class ControllerContext implements AutoCloseable {
         return clock;
     }
 
-    /** The shared informer of a resource type, in every namespace; not started until the manager starts them. */
+    /**
+     * The informer of a resource type, in every namespace, one view for all controllers of this context; not started
+     * by this call (the manager starts them) unless another user of the pool runs it already.
+     */
     @SuppressWarnings("unchecked")
     public <T extends HasMetadata> SharedIndexInformer<T> informer(Class<T> type) {
-        return (SharedIndexInformer<T>) informers.computeIfAbsent(type,
-                t -> client.resources(type).inAnyNamespace().runnableInformer(0));
+        return (SharedIndexInformer<T>) informers.computeIfAbsent(type, t -> pool.acquire(type));
     }
 
     /** The event recorder of a component, e.g. {@code replicaset-controller}. */

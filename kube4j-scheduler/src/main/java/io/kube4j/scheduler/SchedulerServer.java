@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kube4j.client.events.EventRecorder;
+import io.kube4j.client.informers.SharedInformerPool;
 import io.kube4j.client.leaderelection.LeaderElection;
 import io.kube4j.scheduler.cache.SchedulerCache;
 import io.kube4j.scheduler.framework.Framework;
@@ -31,16 +32,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * kube-scheduler as a component (upstream's cmd/kube-scheduler): while it holds the Lease
- * {@code kube-system/kube-scheduler} (or at once without leader election) it runs pod and node informers that feed
- * the {@link SchedulingQueue} (pending pods of {@code default-scheduler}) and the {@link SchedulerCache} (nodes and
- * bound pods), the {@link Scheduler} loop, and the queue's periodic flushes. Each term starts from fresh informers.
- * Thread-safe; {@link #close} is idempotent.
+ * {@code kube-system/kube-scheduler} (or at once without leader election) it feeds the {@link SchedulingQueue}
+ * (pending pods of {@code default-scheduler}) and the {@link SchedulerCache} (nodes and bound pods) from pod and node
+ * informers, and runs the {@link Scheduler} loop and the queue's periodic flushes. The informers come from a
+ * {@link SharedInformerPool}: in {@code kube4j server} the controller manager's pool, so both hold one copy of each
+ * pod and node; standalone, a pool of its own. Each term adds its handlers to the pooled informers, which replay
+ * their objects to them, so a term starts from complete caches; at its end it closes its views (the handlers go, the
+ * informers stay while another user holds them). Thread-safe; {@link #close} is idempotent.
  */
 public final class SchedulerServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerServer.class);
 
     private final KubernetesClient client;
     private final SchedulerOptions options;
+    private final SharedInformerPool informers;
+    private final boolean ownsInformers;
     private LeaderElection election;
     private Term term;
 
@@ -58,9 +64,25 @@ public final class SchedulerServer implements AutoCloseable {
         }
     }
 
+    /** A scheduler with a pool of informers of its own on {@code client}. */
     public SchedulerServer(KubernetesClient client, SchedulerOptions options) {
+        this(client, options, new SharedInformerPool(client), true);
+    }
+
+    /**
+     * A scheduler that takes its informers from {@code informers}, shared with other components; the pool's owner
+     * closes it after this scheduler.
+     */
+    public SchedulerServer(KubernetesClient client, SchedulerOptions options, SharedInformerPool informers) {
+        this(client, options, informers, false);
+    }
+
+    private SchedulerServer(KubernetesClient client, SchedulerOptions options, SharedInformerPool informers,
+                            boolean ownsInformers) {
         this.client = client;
         this.options = options;
+        this.informers = informers;
+        this.ownsInformers = ownsInformers;
     }
 
     public SchedulerServer start() {
@@ -77,11 +99,10 @@ public final class SchedulerServer implements AutoCloseable {
         if (term != null) {
             return;
         }
-        // volume binding reads claims, volumes and classes from informers of its own
-        SharedIndexInformer<PersistentVolumeClaim> claims = client.persistentVolumeClaims().inAnyNamespace()
-                .runnableInformer(0);
-        SharedIndexInformer<PersistentVolume> volumes = client.persistentVolumes().runnableInformer(0);
-        SharedIndexInformer<StorageClass> classes = client.storage().v1().storageClasses().runnableInformer(0);
+        // volume binding reads claims, volumes and classes from the pooled informers
+        SharedIndexInformer<PersistentVolumeClaim> claims = informers.acquire(PersistentVolumeClaim.class);
+        SharedIndexInformer<PersistentVolume> volumes = informers.acquire(PersistentVolume.class);
+        SharedIndexInformer<StorageClass> classes = informers.acquire(StorageClass.class);
         CachedVolumeObjects volumeObjects = new CachedVolumeObjects(client, claims, volumes, classes);
         var registry = Registry.inTree();
         registry.put(VolumeBinding.NAME, h -> new VolumeBinding(volumeObjects, Duration.ofMinutes(10),
@@ -94,8 +115,8 @@ public final class SchedulerServer implements AutoCloseable {
                 options.clock());
         Scheduler scheduler = new Scheduler(client, framework, queue, cache, events, options.clock(),
                 new Random(options.seed()), options.maxInFlightBindings());
-        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
-        SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<Node> nodes = informers.acquire(Node.class);
+        SharedIndexInformer<Pod> pods = informers.acquire(Pod.class);
         String schedulerName = framework.profile().schedulerName();
         nodes.addEventHandler(new NodeEvents(cache, queue));
         pods.addEventHandler(new PodEvents(cache, queue, schedulerName));
@@ -146,6 +167,9 @@ public final class SchedulerServer implements AutoCloseable {
             election.close();
         }
         stop();
+        if (ownsInformers) {
+            informers.close();
+        }
     }
 
     /** Nodes feed the cache; an added or changed node may make waiting pods fit. */

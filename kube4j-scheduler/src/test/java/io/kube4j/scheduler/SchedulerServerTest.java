@@ -11,7 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kube4j.apiserver.server.ApiServer;
 import io.kube4j.apiserver.server.ApiServerOptions;
+import io.kube4j.client.informers.SharedInformerPool;
 import io.kube4j.client.leaderelection.LeaderElectionConfig;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -176,5 +178,48 @@ class SchedulerServerTest {
         var lease = client.leases().inNamespace("kube-system").withName("kube-scheduler").get();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("me");
         assertThat(scheduler.isRunning()).isTrue();
+    }
+
+    @Test
+    void aNewTermOnAPoolThatKeptRunningStartsFromTheReplayedObjects() {
+        SharedInformerPool pool = new SharedInformerPool(client);
+        // stands in for the controller manager of kube4j server: it keeps the pooled informers running between terms
+        SharedIndexInformer<Pod> podsHeld = pool.acquire(Pod.class);
+        SharedIndexInformer<Node> nodesHeld = pool.acquire(Node.class);
+        podsHeld.run();
+        nodesHeld.run();
+        try {
+            node("n1", "1");
+            SchedulerOptions options = new SchedulerOptions(LeaderElectionConfig.disabled(), "test-host",
+                    Clock.systemUTC(), 1, 16);
+            SchedulerServer firstTerm = new SchedulerServer(client, options, pool).start();
+            assertThat(pool.views(Pod.class)).isEqualTo(2);
+            create(Fixtures.pod("first", "800m", null).build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> "n1".equals(nodeOf("first")));
+            firstTerm.close();
+            assertThat(pool.views(Pod.class)).isEqualTo(1);
+            assertThat(podsHeld.isRunning()).isTrue();
+
+            // created while no scheduler runs: the next term finds it in the replay
+            create(Fixtures.pod("second", "800m", null).build());
+            scheduler = new SchedulerServer(client, options, pool).start();
+            assertThat(pool.views(Pod.class)).isEqualTo(2);
+            // the new term's cache has "first" on n1 from the replay, so "second" does not fit there
+            await().atMost(Duration.ofSeconds(10)).until(() -> !events("second", "FailedScheduling").isEmpty());
+            assertThat(events("second", "FailedScheduling").getFirst().getMessage())
+                    .startsWith("0/1 nodes are available: 1 Insufficient cpu.");
+            assertThat(nodeOf("second")).isNull();
+            node("n2", "4");
+            await().atMost(Duration.ofSeconds(15)).until(() -> "n2".equals(nodeOf("second")));
+            create(Fixtures.pod("third", "800m", null).build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> "n2".equals(nodeOf("third")));
+        } finally {
+            podsHeld.close();
+            nodesHeld.close();
+        }
+        scheduler.close();
+        scheduler = null;
+        assertThat(pool.views(Pod.class)).isZero();
+        pool.close();
     }
 }

@@ -2,7 +2,12 @@ package io.kube4j.storage;
 
 /** Failures a backend reports; the API layer turns each into the matching Status. */
 public class StorageException extends RuntimeException {
-    public enum Code { KEY_EXISTS, KEY_NOT_FOUND, CONFLICT, COMPACTED, UNAVAILABLE }
+    /**
+     * What went wrong. UNAVAILABLE: the store could not be asked (closed, refused, no member). TIMEOUT: a request
+     * went out and no answer came back in time, so a write may still be applied later; callers must not assume
+     * it failed (the API server answers 504, as upstream does for a storage call past its deadline).
+     */
+    public enum Code { KEY_EXISTS, KEY_NOT_FOUND, CONFLICT, COMPACTED, UNAVAILABLE, TIMEOUT }
 
     private final Code code;
     private final String key;

@@ -120,6 +120,14 @@ public class StatusException extends RuntimeException {
                 "Internal error occurred: " + message, null, null, null, null, null);
     }
 
+    /**
+     * Upstream's 504 for a request that ran past its deadline (e.g. a storage call nobody answered): reason Timeout,
+     * the message prefixed with "Timeout: ". The outcome of a write is then unknown to the client.
+     */
+    public static StatusException timeout(String message) {
+        return new StatusException(StatusReason.TIMEOUT, 504, "Timeout: " + message, null, null, null, null, null);
+    }
+
     /** A 500 that upstream reports with its bare message and no reason. */
     public static StatusException unknown(String message) {
         return new StatusException(StatusReason.UNKNOWN, 500, message, null, null, null, null, null);

@@ -365,6 +365,12 @@ public final class ApiServer implements AutoCloseable {
             sendStatus(ex, e);
         } catch (RuntimeException e) {
             if (e instanceof io.kube4j.storage.StorageException se
+                    && se.code() == io.kube4j.storage.StorageException.Code.TIMEOUT) {
+                // asked, never answered: a write may still land, so say so as upstream does (504, not 500)
+                LOG.warn("request timed out method={} path={} error={}", req.method(), path, se.getMessage());
+                sendStatus(ex, StatusException.timeout(
+                        "request did not complete within requested timeout - context deadline exceeded"));
+            } else if (e instanceof io.kube4j.storage.StorageException se
                     && se.code() == io.kube4j.storage.StorageException.Code.UNAVAILABLE) {
                 // a remote store (etcd) that does not answer: known cause, no stack trace
                 LOG.warn("request failed method={} path={} error={}", req.method(), path, se.getMessage());

@@ -217,7 +217,7 @@ public final class EtcdStorage implements Storage {
             if (isCompacted(e)) {
                 throw StorageException.compacted(revision, discoverCompacted(revision + 1));
             }
-            throw unavailable(e);
+            throw unavailable(e, false);
         }
         long readAt = revision > 0 ? revision : r.getHeader().getRevision();
         List<KeyValue> items = new ArrayList<>(r.getKvsCount());
@@ -271,7 +271,7 @@ public final class EtcdStorage implements Storage {
             compacted.accumulateAndGet(target, Math::max);
         } catch (StatusRuntimeException e) {
             if (!isCompacted(e)) {
-                throw unavailable(e);
+                throw unavailable(e, false);
             }
             // another API server compacted as far or further
             discoverCompacted(target);
@@ -314,7 +314,7 @@ public final class EtcdStorage implements Storage {
             if (isFutureRevision(e)) {
                 return true;
             }
-            throw unavailable(e);
+            throw unavailable(e, false);
         }
     }
 
@@ -334,7 +334,7 @@ public final class EtcdStorage implements Storage {
      * Runs one KV call, retrying while members are unavailable until {@code timeout}. One attempt gets at most a
      * third of it: a proposal a dying leader took with it never gets an answer, and a retry reaches the new
      * leader. {@code retried}, when given, is set when an attempt may have been applied without us hearing.
-     * Unavailability becomes a StorageException; other gRPC errors (OUT_OF_RANGE for compacted or future
+     * Unavailability becomes a StorageException (TIMEOUT once an attempt went unanswered); other gRPC errors (OUT_OF_RANGE for compacted or future
      * revisions) are thrown as they are, for the caller to read.
      */
     private <T> T call(Duration timeout, Function<KVGrpc.KVBlockingStub, T> rpc, AtomicBoolean retried) {
@@ -343,6 +343,7 @@ public final class EtcdStorage implements Storage {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         long attempt = Math.max(timeout.toNanos() / 3, TimeUnit.SECONDS.toNanos(1));
+        boolean unanswered = false;
         while (true) {
             long left = deadline - System.nanoTime();
             try {
@@ -353,6 +354,7 @@ public final class EtcdStorage implements Storage {
                 if (code == Status.Code.OUT_OF_RANGE) {
                     throw e;
                 }
+                unanswered |= code == Status.Code.DEADLINE_EXCEEDED;
                 boolean retryable = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
                 if (retryable && !closed
                         && deadline - System.nanoTime() > TimeUnit.MILLISECONDS.toNanos(RETRY_PAUSE_MILLIS)) {
@@ -363,7 +365,7 @@ public final class EtcdStorage implements Storage {
                     sleep();
                     continue;
                 }
-                throw unavailable(e);
+                throw unavailable(e, unanswered);
             }
         }
     }
@@ -377,7 +379,8 @@ public final class EtcdStorage implements Storage {
         }
     }
 
-    private static StorageException unavailable(StatusRuntimeException e) {
+    /** TIMEOUT when some attempt went out and got no answer (it may yet be applied), else UNAVAILABLE. */
+    private static StorageException unavailable(StatusRuntimeException e, boolean unanswered) {
         Status s = e.getStatus();
         String why;
         if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
@@ -390,7 +393,8 @@ public final class EtcdStorage implements Storage {
                 why += " (" + s.getCause().getMessage().lines().findFirst().orElse("") + ")";
             }
         }
-        return new StorageException(StorageException.Code.UNAVAILABLE, null, 0, "etcd: " + why);
+        return new StorageException(unanswered ? StorageException.Code.TIMEOUT : StorageException.Code.UNAVAILABLE,
+                null, 0, "etcd: " + why);
     }
 
     private static boolean isCompacted(StatusRuntimeException e) {

@@ -1,7 +1,6 @@
 package io.kube4j.storage.etcd;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.apiserver.server.ApiServer;
 import org.junit.jupiter.api.Test;
@@ -10,12 +9,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.kube4j.storage.etcd.AcknowledgedWrites.names;
+import static io.kube4j.storage.etcd.AcknowledgedWrites.rv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,21 +42,21 @@ class EtcdWatchCacheRecoveryTest {
             try (KubernetesClient viaWriter = InProcessApiServers.client(writerSide, writerSide);
                  KubernetesClient viaCutOff = InProcessApiServers.client(cutOff, writerSide);
                  ConfigMapReflector reflector = new ConfigMapReflector(viaCutOff, "default").start()) {
-                Map<String, List<Long>> acknowledged = new LinkedHashMap<>();
-                ConfigMap before = create(viaWriter, "before", acknowledged);
+                AcknowledgedWrites acknowledged = new AcknowledgedWrites();
+                ConfigMap before = acknowledged.create(viaWriter, "before");
                 long beforeRv = rv(before);
                 await().atMost(Duration.ofSeconds(10)).until(() -> reflector.state().getOrDefault("before", 0L) == beforeRv);
 
                 etcd.kill(lonely);
                 for (int i = 0; i < 5; i++) {
-                    create(viaWriter, "meanwhile-" + i, acknowledged);
+                    acknowledged.create(viaWriter, "meanwhile-" + i);
                 }
                 for (int i = 0; i < 3; i++) {
-                    update(viaWriter, "meanwhile-0", "v" + i, acknowledged);
+                    acknowledged.update(viaWriter, "meanwhile-0", "v" + i);
                 }
-                ConfigMap doomed = create(viaWriter, "doomed", acknowledged);
+                ConfigMap doomed = acknowledged.create(viaWriter, "doomed");
                 viaWriter.configMaps().withName("doomed").delete();
-                update(viaWriter, "before", "changed", acknowledged);
+                acknowledged.update(viaWriter, "before", "changed");
                 // another server's compactor passes the revision the cut-off server's watch would resume from
                 writerSide.storage().compact(writerSide.storage().currentRevision());
                 assertThat(writerSide.storage().compactedRevision()).isGreaterThan(rv(doomed));
@@ -79,45 +77,21 @@ class EtcdWatchCacheRecoveryTest {
                 // its client's watch ended, resumed into a 410, re-listed, and missed nothing
                 await().atMost(Duration.ofSeconds(20)).until(() -> reflector.state().equals(truth));
                 assertThat(reflector.gone()).isGreaterThanOrEqualTo(1);
-                assertThat(reflector.missed(acknowledged)).isEmpty();
+                assertThat(reflector.missed(acknowledged.byName())).isEmpty();
                 assertThat(reflector.repeatedOrOutOfOrder()).isEmpty();
 
                 // and the new storage watch feeds it events again
-                ConfigMap after = create(viaWriter, "after", acknowledged);
+                ConfigMap after = acknowledged.create(viaWriter, "after");
                 await().atMost(Duration.ofSeconds(10)).until(() -> reflector.events().stream()
                         .anyMatch(e -> e.name().equals("after") && e.rv() == rv(after)));
-                assertThat(reflector.missed(acknowledged)).isEmpty();
+                assertThat(reflector.missed(acknowledged.byName())).isEmpty();
                 System.out.printf("watch cache recovery: acknowledged=%d recoveries=%d gone=%d relists=%d "
                                 + "recoveredAfterRestartMillis=%d%n",
-                        acknowledged.values().stream().mapToInt(List::size).sum(), cutOff.cacheRouter().recoveries(),
+                        acknowledged.byName().values().stream().mapToInt(List::size).sum(), cutOff.cacheRouter().recoveries(),
                         reflector.gone(), reflector.listings().size(), recoveredMillis);
             }
         } finally {
             InProcessApiServers.closeAll(cutOff, writerSide, etcd);
         }
-    }
-
-    private static ConfigMap create(KubernetesClient c, String name, Map<String, List<Long>> acknowledged) {
-        ConfigMap cm = c.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata()
-                .withData(Map.of("seq", "v")).build()).create();
-        acknowledged.computeIfAbsent(name, n -> new ArrayList<>()).add(rv(cm));
-        return cm;
-    }
-
-    private static void update(KubernetesClient c, String name, String seq, Map<String, List<Long>> acknowledged) {
-        ConfigMap cm = c.configMaps().withName(name).edit(x -> new ConfigMapBuilder(x).addToData("seq", seq).build());
-        acknowledged.get(name).add(rv(cm));
-    }
-
-    private static long rv(ConfigMap cm) {
-        return Long.parseLong(cm.getMetadata().getResourceVersion());
-    }
-
-    private static Map<String, Long> names(KubernetesClient c) {
-        Map<String, Long> out = new HashMap<>();
-        for (ConfigMap cm : c.configMaps().list().getItems()) {
-            out.put(cm.getMetadata().getName(), rv(cm));
-        }
-        return out;
     }
 }
