@@ -42,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HighAvailabilityIT {
     private static final Duration LEASE_DURATION = Duration.ofSeconds(6);
+    /** How far before its decision a leader elector's acquireTime may lie: the time of one GET of the Lease. */
+    private static final Duration STAMP_BEFORE_READ = Duration.ofMillis(500);
     /** Short so a node that stopped renewing would turn NotReady within the test. */
     private static final Duration NODE_GRACE = Duration.ofSeconds(12);
     private static final String CM_LEASE = "kube-controller-manager";
@@ -254,7 +256,10 @@ class HighAvailabilityIT {
         Duration silentToAcquired = Duration.between(lastRenewByDead, acquired);
         System.out.printf("HA: last renewal by the dead leader %s before the kill; new holder acquired %s after it%n",
                 Duration.between(lastRenewByDead, killed), silentToAcquired);
-        assertThat(silentToAcquired).as("no takeover before the lease ran out").isGreaterThanOrEqualTo(LEASE_DURATION);
+        // the elector stamps acquireTime before it reads the Lease (client-go and fabric8 alike) and decides after the
+        // read, so the stamp may precede the expiry by one GET; a busy machine's GET is well under half a second
+        assertThat(silentToAcquired).as("no takeover before the lease ran out")
+                .isGreaterThanOrEqualTo(LEASE_DURATION.minus(STAMP_BEFORE_READ));
         // then within one retry period (1 s, up to 2.2 s with fabric8's jitter) and some slack for a busy machine
         assertThat(silentToAcquired).isLessThan(LEASE_DURATION.plusSeconds(4));
         // the Lease was renewed at most a retry period before the kill: it expires within the lease duration, and
