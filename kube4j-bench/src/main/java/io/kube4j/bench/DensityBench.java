@@ -27,7 +27,10 @@ final class DensityBench implements Benchmark {
     /** Room for a /24 per node for 16,384 nodes; the default /16 has 256 (node IPAM then leaves nodes without one). */
     static final String CLUSTER_CIDR = "10.64.0.0/10";
     static final double GOAL_PROBE_P99_MS = 1000;
-    /** How long the idle cluster (nodes only) is measured before the first ReplicaSet: two Lease intervals. */
+    /**
+     * How long the cluster is measured idle: with the nodes only, before the first ReplicaSet (right after the join,
+     * so JIT compilation is in it), and steady, once every pod runs. Two Lease intervals.
+     */
     static final long IDLE_WINDOW_MS = 20_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -151,6 +154,16 @@ final class DensityBench implements Benchmark {
             long serverCpu = sp.cpuMillis() - serverCpu0;
             long agentCpu = agent.cpuMillis() - agentCpu0;
             double wallS = (allReadyAt - t0) / 1e9;
+            // the steady cluster's cost once every pod runs: Lease renewals, node statuses, periodic controller work
+            long steadyServer0 = sp.cpuMillis();
+            long steadyAgent0 = agent.cpuMillis();
+            long steadyT0 = System.nanoTime();
+            Thread.sleep(IDLE_WINDOW_MS);
+            double steadyS = (System.nanoTime() - steadyT0) / 1e9;
+            double steadyServerUs = (sp.cpuMillis() - steadyServer0) * 1000.0 / nodes / steadyS;
+            double steadyAgentUs = (agent.cpuMillis() - steadyAgent0) * 1000.0 / nodes / steadyS;
+            System.out.printf("  steady, %d nodes and the pods: server %.1f µs CPU per node per second, agent %.1f µs%n",
+                    nodes, steadyServerUs, steadyAgentUs);
             long[] running = countRunning(admin);
             System.out.printf("  %d/%d pods Running on %d nodes after %.1f s%n", running[0], total, running[1], wallS);
 
@@ -199,6 +212,13 @@ final class DensityBench implements Benchmark {
             results.put("serverRssAfterFullGcMb", Math.round(rssAfterGc / 102.4) / 10.0);
             results.put("serverCpuMs", serverCpu);
             results.put("serverCpuMsPerPod", Math.round(serverCpu * 1000.0 / Math.max(1, running[0])) / 1000.0);
+            // per pod, without what the nodes alone cost meanwhile (the steady rate times the churn's length)
+            results.put("serverCpuMsPerPodNet", Math.round((serverCpu - steadyServerUs * nodes * wallS / 1000)
+                    * 1000.0 / Math.max(1, running[0])) / 1000.0);
+            results.put("agentCpuMsPerPodNet", Math.round((agentCpu - steadyAgentUs * nodes * wallS / 1000)
+                    * 1000.0 / Math.max(1, running[0])) / 1000.0);
+            results.put("steadyServerCpuUsPerNodeSecond", Math.round(steadyServerUs * 10) / 10.0);
+            results.put("steadyAgentCpuUsPerNodeSecond", Math.round(steadyAgentUs * 10) / 10.0);
             results.put("agentCpuMs", agentCpu);
             results.put("agentCpuMsPerPod", Math.round(agentCpu * 1000.0 / Math.max(1, running[0])) / 1000.0);
             results.put("serverGc", gc.toMap());
