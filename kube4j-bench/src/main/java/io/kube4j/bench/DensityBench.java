@@ -212,11 +212,6 @@ final class DensityBench implements Benchmark {
             results.put("serverRssAfterFullGcMb", Math.round(rssAfterGc / 102.4) / 10.0);
             results.put("serverCpuMs", serverCpu);
             results.put("serverCpuMsPerPod", Math.round(serverCpu * 1000.0 / Math.max(1, running[0])) / 1000.0);
-            // per pod, without what the nodes alone cost meanwhile (the steady rate times the churn's length)
-            results.put("serverCpuMsPerPodNet", Math.round((serverCpu - steadyServerUs * nodes * wallS / 1000)
-                    * 1000.0 / Math.max(1, running[0])) / 1000.0);
-            results.put("agentCpuMsPerPodNet", Math.round((agentCpu - steadyAgentUs * nodes * wallS / 1000)
-                    * 1000.0 / Math.max(1, running[0])) / 1000.0);
             results.put("steadyServerCpuUsPerNodeSecond", Math.round(steadyServerUs * 10) / 10.0);
             results.put("steadyAgentCpuUsPerNodeSecond", Math.round(steadyAgentUs * 10) / 10.0);
             results.put("agentCpuMs", agentCpu);

@@ -93,7 +93,7 @@ class ScaleScenariosTest {
             assertThat((long) r.results().get("allPodsCreatedMs")).isNotNegative();
             assertThat((long) r.results().get("podsCreatedPerSecond")).isPositive();
             assertThat((long) r.results().get("agentCpuMs")).isPositive();
-            assertThat(r.results()).containsKeys("serverCpuMsPerPod", "agentCpuMsPerPod", "serverCpuMsPerPodNet",
+            assertThat(r.results()).containsKeys("serverCpuMsPerPod", "agentCpuMsPerPod",
                     "idleServerCpuUsPerNodeSecond", "steadyServerCpuUsPerNodeSecond", "steadyAgentCpuUsPerNodeSecond");
             assertThat((double) r.results().get("serverLiveHeapMb")).isPositive();
             @SuppressWarnings("unchecked")
