@@ -97,6 +97,11 @@ final class AgentProcess implements AutoCloseable {
         return log;
     }
 
+    /** User plus system CPU the agent has used so far, in ms; -1 when unknown. */
+    long cpuMillis() {
+        return process.info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+    }
+
     /** VmRSS of the agent in KiB. */
     long rssKb() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {

@@ -27,6 +27,11 @@ final class DensityBench implements Benchmark {
     /** Room for a /24 per node for 16,384 nodes; the default /16 has 256 (node IPAM then leaves nodes without one). */
     static final String CLUSTER_CIDR = "10.64.0.0/10";
     static final double GOAL_PROBE_P99_MS = 1000;
+    /**
+     * How long the cluster is measured idle: with the nodes only, before the first ReplicaSet (right after the join,
+     * so JIT compilation is in it), and steady, once every pod runs. Two Lease intervals.
+     */
+    static final long IDLE_WINDOW_MS = 20_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
@@ -41,8 +46,10 @@ final class DensityBench implements Benchmark {
                 + " separate `kube4j agent --simulated --count N` child process; once the nodes are Ready, R"
                 + " ReplicaSets of K replicas (one container, requests 10m CPU / 16 Mi) are created by 4 clients at"
                 + " once."
-                + " Time = first ReplicaSet create sent -> the ReplicaSets' readyReplicas add up to R*K (polled every"
-                + " second), then a paged LIST checks every pod is Running on a node. A probe client"
+                + " The bench counts the pods itself (a LIST, then its own watch of the namespace's pods): created ="
+                + " pods that exist, Running = pods in phase Running. Time = first ReplicaSet create sent -> R*K pods"
+                + " exist (created) and -> R*K pods Running (polled every second), then a paged LIST checks every pod"
+                + " is Running on a node. A probe client"
                 + " merge-patches one ConfigMap every 100 ms from before the first create until then. Server heap ="
                 + " live bytes after the full GC of `jcmd PID GC.class_histogram` (every class written to"
                 + " logs/density-histogram.txt); GC pauses from the GC log.";
@@ -68,25 +75,45 @@ final class DensityBench implements Benchmark {
                 jvmOpts(o, gcFile));
         AgentProcess agent = null;
         ApiProbe probe = null;
+        PodCounter counter = null;
+        AdminClient counterClient = null;
         List<AdminClient> clients = new ArrayList<>();
         try {
             AdminClient admin = sp.admin();
             clients.add(admin);
             long tAgent = System.nanoTime();
-            agent = AgentProcess.start(o, sp, "density-agent", nodes, "sim-", o.densityHeartbeat(), List.of());
+            List<String> agentJvm = new ArrayList<>();
+            if (o.jfr()) {
+                Path jfr = Files.createDirectories(o.outDir().resolve("jfr")).resolve("density-agent.jfr");
+                agentJvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+            }
+            agent = AgentProcess.start(o, sp, "density-agent", nodes, "sim-", o.densityHeartbeat(), agentJvm);
             System.out.printf("  agent: pid %d, %d simulated nodes, log %s%n", agent.pid(), nodes, agent.log());
             agent.awaitJoined(Duration.ofSeconds(120 + nodes / 20));
             int ready = awaitReadyNodes(admin, nodes, Duration.ofSeconds(120));
             long joinMs = (System.nanoTime() - tAgent) / 1_000_000;
             System.out.printf("  %d/%d simulated nodes Ready after %d ms%n", ready, nodes, joinMs);
             admin.ensureNamespace(NAMESPACE);
+            // the idle cluster's cost: Lease renewals and node status updates only, before any pod exists
+            long idleServer0 = sp.cpuMillis();
+            long idleAgent0 = agent.cpuMillis();
+            long idleT0 = System.nanoTime();
+            Thread.sleep(IDLE_WINDOW_MS);
+            double idleS = (System.nanoTime() - idleT0) / 1e9;
+            double idleServerUs = (sp.cpuMillis() - idleServer0) * 1000.0 / nodes / idleS;
+            double idleAgentUs = (agent.cpuMillis() - idleAgent0) * 1000.0 / nodes / idleS;
+            System.out.printf("  idle %d nodes: server %.1f µs CPU per node per second, agent %.1f µs%n", nodes,
+                    idleServerUs, idleAgentUs);
 
+            counterClient = sp.admin();
+            counter = PodCounter.start(counterClient, NAMESPACE);
             probe = ApiProbe.start(sp.admin(), NAMESPACE);
             Thread.sleep(3000); // a few probes on the idle cluster first
             for (int i = 0; i < 4; i++) {
                 clients.add(sp.admin());
             }
             long serverCpu0 = sp.cpuMillis();
+            long agentCpu0 = agent.cpuMillis();
             long t0 = System.nanoTime();
             probe.mark(t0);
             SchedulerBench.parallel(clients.subList(1, clients.size()), rsCount, (c, i) -> {
@@ -100,28 +127,43 @@ final class DensityBench implements Benchmark {
             long deadline = t0 + Duration.ofMinutes(o.densityTimeoutMinutes()).toNanos();
             long lastPrint = 0;
             long allCreatedAt = 0;
-            long[] counts = {0, 0};
+            long created = 0;
+            long runningNow = 0;
             while (System.nanoTime() < deadline) {
-                counts = replicaSetCounts(admin);
+                created = counter.created();
+                runningNow = counter.running();
                 long now = System.nanoTime();
-                if (allCreatedAt == 0 && counts[0] >= total) {
+                if (allCreatedAt == 0 && created >= total) {
                     allCreatedAt = now;
                 }
-                if (counts[1] >= total) {
+                if (runningNow >= total) {
                     break;
                 }
                 if (now - lastPrint > 10_000_000_000L) {
                     lastPrint = now;
-                    System.out.printf("  %5.0f s: %d pods created, %d ready of %d; probe p99 so far %.0f ms%n",
-                            (now - t0) / 1e9, counts[0], counts[1], total, probe.summary().p99Ms());
+                    long[] rs = replicaSetCounts(admin);
+                    System.out.printf("  %5.0f s: %d pods exist, %d Running of %d (ReplicaSets' status: %d, %d ready);"
+                                    + " probe p99 so far %.0f ms%n", (now - t0) / 1e9, created, runningNow, total,
+                            rs[0], rs[1], probe.summary().p99Ms());
                 }
                 Thread.sleep(1000);
             }
             long allReadyAt = System.nanoTime();
-            boolean allReady = counts[1] >= total;
+            boolean allReady = runningNow >= total;
             probe.stop();
             long serverCpu = sp.cpuMillis() - serverCpu0;
+            long agentCpu = agent.cpuMillis() - agentCpu0;
             double wallS = (allReadyAt - t0) / 1e9;
+            // the steady cluster's cost once every pod runs: Lease renewals, node statuses, periodic controller work
+            long steadyServer0 = sp.cpuMillis();
+            long steadyAgent0 = agent.cpuMillis();
+            long steadyT0 = System.nanoTime();
+            Thread.sleep(IDLE_WINDOW_MS);
+            double steadyS = (System.nanoTime() - steadyT0) / 1e9;
+            double steadyServerUs = (sp.cpuMillis() - steadyServer0) * 1000.0 / nodes / steadyS;
+            double steadyAgentUs = (agent.cpuMillis() - steadyAgent0) * 1000.0 / nodes / steadyS;
+            System.out.printf("  steady, %d nodes and the pods: server %.1f µs CPU per node per second, agent %.1f µs%n",
+                    nodes, steadyServerUs, steadyAgentUs);
             long[] running = countRunning(admin);
             System.out.printf("  %d/%d pods Running on %d nodes after %.1f s%n", running[0], total, running[1], wallS);
 
@@ -150,8 +192,13 @@ final class DensityBench implements Benchmark {
             results.put("nodesWithPods", running[1]);
             results.put("nodesReady", ready);
             results.put("nodesJoinMs", joinMs);
+            results.put("idleServerCpuUsPerNodeSecond", Math.round(idleServerUs * 10) / 10.0);
+            results.put("idleAgentCpuUsPerNodeSecond", Math.round(idleAgentUs * 10) / 10.0);
             results.put("replicaSetsCreatedMs", (createdRs - t0) / 1_000_000);
             results.put("allPodsCreatedMs", allCreatedAt == 0 ? -1 : (allCreatedAt - t0) / 1_000_000);
+            results.put("podsCreatedPerSecond", allCreatedAt == 0 ? -1
+                    : Math.round(total / ((allCreatedAt - t0) / 1e9)));
+            results.put("podCounterWatchRestarts", counter.restarts());
             results.put("allPodsRunningMs", Math.round(wallS * 1000));
             results.put("podsRunningPerSecond", Math.round(running[0] / wallS));
             results.put("probe", probeLat.toMap());
@@ -164,6 +211,11 @@ final class DensityBench implements Benchmark {
             results.put("serverRssHwmMb", Math.round(mem[1] / 102.4) / 10.0);
             results.put("serverRssAfterFullGcMb", Math.round(rssAfterGc / 102.4) / 10.0);
             results.put("serverCpuMs", serverCpu);
+            results.put("serverCpuMsPerPod", Math.round(serverCpu * 1000.0 / Math.max(1, running[0])) / 1000.0);
+            results.put("steadyServerCpuUsPerNodeSecond", Math.round(steadyServerUs * 10) / 10.0);
+            results.put("steadyAgentCpuUsPerNodeSecond", Math.round(steadyAgentUs * 10) / 10.0);
+            results.put("agentCpuMs", agentCpu);
+            results.put("agentCpuMsPerPod", Math.round(agentCpu * 1000.0 / Math.max(1, running[0])) / 1000.0);
             results.put("serverGc", gc.toMap());
             results.put("serverTopClassesMb", top(heap, 8));
             results.put("serverHistogramFile", histogramFile.toString());
@@ -179,6 +231,12 @@ final class DensityBench implements Benchmark {
         } finally {
             if (probe != null) {
                 probe.stop();
+            }
+            if (counter != null) {
+                counter.close();
+            }
+            if (counterClient != null) {
+                counterClient.close();
             }
             clients.forEach(AdminClient::close);
             if (agent != null) {

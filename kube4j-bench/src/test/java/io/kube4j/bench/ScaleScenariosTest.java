@@ -78,7 +78,7 @@ class ScaleScenariosTest {
     }
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void densityRunsEveryReplicaOnSimulatedNodes() throws Exception {
         try (BenchContext ctx = context("--density-nodes=20", "--density-replicasets=5", "--density-replicas=10",
                 "--density-heap=512m", "--density-heartbeat=2s")) {
@@ -89,6 +89,12 @@ class ScaleScenariosTest {
                     .containsEntry("nodesReady", 20).containsEntry("probeFailures", 0)
                     .containsKeys("allPodsRunningMs", "serverRssMb", "agentRssMb", "probeP99PerTenth");
             assertThat((long) r.results().get("nodesWithPods")).isBetween(1L, 20L);
+            // the bench counts the pods from its own watch: every one was seen to exist
+            assertThat((long) r.results().get("allPodsCreatedMs")).isNotNegative();
+            assertThat((long) r.results().get("podsCreatedPerSecond")).isPositive();
+            assertThat((long) r.results().get("agentCpuMs")).isPositive();
+            assertThat(r.results()).containsKeys("serverCpuMsPerPod", "agentCpuMsPerPod",
+                    "idleServerCpuUsPerNodeSecond", "steadyServerCpuUsPerNodeSecond", "steadyAgentCpuUsPerNodeSecond");
             assertThat((double) r.results().get("serverLiveHeapMb")).isPositive();
             @SuppressWarnings("unchecked")
             Map<String, Object> probe = (Map<String, Object>) r.results().get("probe");

@@ -165,7 +165,7 @@ final class AgentCommand implements Callable<Integer> {
                 .withConfig(credentials.clientConfig()).build();
         io.kube4j.node.simulated.SimulatedNodes sims = new io.kube4j.node.simulated.SimulatedNodes(client,
                 io.kube4j.node.simulated.SimulatedNodeOptions.defaults(nodeNamePrefix, count)
-                        .withHeartbeat(simulatedNodeHeartbeat, java.time.Duration.ofMinutes(1))
+                        .withHeartbeat(simulatedNodeHeartbeat, java.time.Duration.ofMinutes(5))
                         .withKubeletVersion(gitVersion), java.time.Clock.systemUTC()).start();
         if (!sims.awaitRegistered(Duration.ofSeconds(60))) {
             System.err.println("kube4j agent: simulated nodes did not all register within 60s");

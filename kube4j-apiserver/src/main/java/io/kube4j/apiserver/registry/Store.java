@@ -365,7 +365,7 @@ public final class Store {
                     "must be specified for an update")));
         }
         long expected = rv == null || rv.isEmpty() ? -1 : parseRv(rv);
-        Written result = storageUpdate(ns, name, subresource, opts, old -> obj, expected);
+        Written result = storageUpdate(ns, name, subresource, opts, old -> obj, expected, current);
         return new UpdateResult(result.object(), false, result.json());
     }
 
@@ -386,20 +386,28 @@ public final class Store {
                                            UnaryOperator<ObjectNode> mutate, long expectedRv) {
         UnaryOperator<ObjectNode> m = converter == null ? mutate
                 : old -> converter.toStorage(mutate.apply(converter.fromStorage(old)));
-        return storageUpdate(namespace, name, subresource, opts, m, expectedRv);
+        return storageUpdate(namespace, name, subresource, opts, m, expectedRv, null);
     }
 
-    /** {@link #guaranteedUpdate} on objects in the storage version. */
+    /**
+     * {@link #guaranteedUpdate} on objects in the storage version. {@code read}, when not null, is the stored value
+     * the caller has just read, used for the first attempt instead of reading it again.
+     */
     private Written storageUpdate(String namespace, String name, String subresource, WriteOptions opts,
-                                     UnaryOperator<ObjectNode> mutate, long expectedRv) {
+                                     UnaryOperator<ObjectNode> mutate, long expectedRv, KeyValue read) {
         String ns = info.namespaced() ? namespace : null;
         String key = key(ns, name);
+        KeyValue first = read;
         while (true) {
-            KeyValue cur = storage.get(key);
+            KeyValue cur = first != null ? first : storage.get(key);
+            first = null;
             if (cur == null) {
                 throw notFound(name);
             }
-            ObjectNode old = ObjectCodec.decode(cur);
+            ObjectNode cached = cachedAt(key, cur.modRevision());
+            // the cache's object of this very revision was decoded from the same bytes: share it (read only) rather
+            // than parse them again
+            ObjectNode old = cached != null ? cached : ObjectCodec.decode(cur);
             ObjectNode next = mutate.apply(old.deepCopy());
             ObjectNode meta = Json.with(next, "metadata");
             String bodyRv = Json.text(meta, "resourceVersion");
@@ -425,7 +433,7 @@ public final class Store {
             ObjectCodec.Encoded encoded = ObjectCodec.encodeForWrite(next);
             // nothing changed when the new bytes are the stored ones (upstream compares with the bytes it read too)
             if (java.util.Arrays.equals(encoded.bytes(), cur.value()) && !finalize) {
-                return new Written(old, null);
+                return new Written(old == cached ? old.deepCopy() : old, null);
             }
             if (opts.dryRun()) {
                 return new Written(next, null);
@@ -452,6 +460,17 @@ public final class Store {
                 throw e;
             }
         }
+    }
+
+    /** The watch cache's object at {@code key} when it is the one at {@code revision}, else null. Shared. */
+    private ObjectNode cachedAt(String key, long revision) {
+        ObjectNode c = cache.get(key);
+        if (c != null && c.get("metadata") instanceof ObjectNode meta
+                && meta.get("resourceVersion") instanceof com.fasterxml.jackson.databind.node.TextNode rv
+                && rv.textValue().equals(Long.toString(revision))) {
+            return c;
+        }
+        return null;
     }
 
     private void prepareUpdate(ObjectNode next, ObjectNode old, String subresource) {

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param taints       taints every node registers with
  * @param kubeletVersion what nodeInfo.kubeletVersion says
  * @param heartbeat    how often the Lease is renewed (10 s, as the kubelet)
- * @param statusReport how often the node status is posted when nothing changed (1 min)
+ * @param statusReport how often the node status is posted when nothing changed (5 min, the kubelet's nodeStatusReportFrequency)
  * @param pod          what pods do when no annotation says otherwise
  * @param deletion     when a pod marked for deletion is removed
  * @param workers      how many API calls run at once
@@ -50,7 +50,7 @@ public record SimulatedNodeOptions(String namePrefix, int count, int firstIndex,
 
     public static SimulatedNodeOptions defaults(String namePrefix, int count) {
         return new SimulatedNodeOptions(namePrefix, count, 0, "4", "16Gi", 110, Map.of(), List.of(), "v1.32.0",
-                Duration.ofSeconds(10), Duration.ofMinutes(1), PodScript.DEFAULT, Deletion.IMMEDIATE, 8);
+                Duration.ofSeconds(10), Duration.ofMinutes(5), PodScript.DEFAULT, Deletion.IMMEDIATE, 8);
     }
 
     public String nodeName(int i) {

@@ -7,14 +7,11 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -64,6 +61,7 @@ public final class SimulatedNodes implements AutoCloseable {
     private static final String POD_KEY = "p/";
 
     private final KubernetesClient client;
+    private final PatchSender patches;
     private final SimulatedNodeOptions options;
     private final Clock clock;
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
@@ -107,6 +105,7 @@ public final class SimulatedNodes implements AutoCloseable {
 
     public SimulatedNodes(KubernetesClient client, SimulatedNodeOptions options, Clock clock) {
         this.client = client;
+        this.patches = new PatchSender(client);
         this.options = options;
         this.clock = clock;
         for (int i = 0; i < options.count(); i++) {
@@ -315,8 +314,7 @@ public final class SimulatedNodes implements AutoCloseable {
         var leases = client.leases().inNamespace(LEASE_NAMESPACE);
         if (n.leaseExists) {
             try {
-                leases.withName(n.name).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"renewTime\":\""
-                        + microTime(clock.instant()) + "\",\"holderIdentity\":\"" + n.name + "\"}}");
+                patchLease(n);
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
@@ -342,10 +340,16 @@ public final class SimulatedNodes implements AutoCloseable {
             if (e.getCode() != 409) {
                 throw e;
             }
-            leases.withName(n.name).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"renewTime\":\""
-                    + microTime(clock.instant()) + "\",\"holderIdentity\":\"" + n.name + "\"}}");
+            patchLease(n);
         }
         n.leaseExists = true;
+    }
+
+    /** The kubelet's renewal: the Lease's renewTime now, through a merge patch whose answer is not decoded. */
+    private void patchLease(SimNode n) {
+        patches.mergePatch("/apis/coordination.k8s.io/v1/namespaces/" + LEASE_NAMESPACE + "/leases/" + n.name,
+                "{\"spec\":{\"renewTime\":\"" + microTime(clock.instant()) + "\",\"holderIdentity\":\"" + n.name
+                        + "\"}}");
     }
 
     private void postStatus(SimNode n, Node cached, Instant now) {
@@ -375,7 +379,7 @@ public final class SimulatedNodes implements AutoCloseable {
                 .withOsImage("kube4j simulated node").withContainerRuntimeVersion("kube4j-sim://0.1.0")
                 .withKubeletVersion(options.kubeletVersion()).withKubeProxyVersion("").build());
         Node patch = new NodeBuilder().withNewMetadata().withName(n.name).endMetadata().withStatus(s).build();
-        client.nodes().withName(n.name).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        patches.mergePatch("/api/v1/nodes/" + n.name + "/status", client.getKubernetesSerialization().asJson(patch));
         n.lastStatus = now;
     }
 
@@ -454,16 +458,19 @@ public final class SimulatedNodes implements AutoCloseable {
         boolean asWritten = pod.getMetadata().getResourceVersion().equals(state.writtenRv)
                 && desired.equals(state.writtenStatus);
         if (!asWritten && !desired.equals(Json.MAPPER.valueToTree(pod.getStatus()))) {
-            Pod update = new PodBuilder(pod).withStatus(r.status()).build();
+            // as the kubelet's status manager: a patch of the status alone, no resourceVersion precondition. The
+            // status was computed from the pod's current one and carries all its fields, so the merge gives exactly
+            // the computed status (lists are replaced whole).
+            String body = "{\"status\":" + Json.string(desired) + "}";
             try {
-                Pod saved = client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(update).updateStatus();
-                state.writtenRv = saved.getMetadata().getResourceVersion();
+                state.writtenRv = patches.mergePatch("/api/v1/namespaces/" + pod.getMetadata().getNamespace()
+                        + "/pods/" + pod.getMetadata().getName() + "/status", body);
                 state.writtenStatus = desired;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
                     return;
                 }
-                throw e; // a conflict: retried with the newer pod from the informer
+                throw e;
             }
         }
         if (r.nextChange() != null) {

@@ -83,6 +83,11 @@ class SimulatedNodesTest {
         assertThat(p.getStatus().getHostIP()).isEqualTo("198.18.0.1");
         assertThat(p.getStatus().getContainerStatuses().get(0).getReady()).isTrue();
         assertThat(p.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+        // the status patch keeps what the server set at create and replaces the lists whole
+        assertThat(p.getStatus().getQosClass()).isEqualTo("BestEffort");
+        assertThat(p.getStatus().getConditions()).extracting(c -> c.getType()).containsExactly(
+                "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled");
+        assertThat(p.getStatus().getContainerStatuses()).hasSize(1);
         client.pods().withName("web").delete();
         await().atMost(Duration.ofSeconds(10)).until(() -> get("web") == null);
     }
