@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>The fix: after the HTTP/2 handler has handled a change to writable, this handler asks the flow controller
  * to re-check each active stream ({@link Http2RemoteFlowController#incrementWindowSize} by zero re-evaluates a
  * stream's writability and reports it if it differs from the last report). Only public Netty API is used; that a
- * zero increment re-checks the stream is Netty's behaviour (4.1 and 4.2), covered by
+ * zero increment re-checks the stream is Netty's behaviour (read in 4.2.9), covered by
  * {@code Http2WritabilityRecheckTest} and {@code LargeWindowWatchTest}. A recheck can itself fill the buffer
  * partway; then the channel turns writable again later and the next recheck continues.
  *
