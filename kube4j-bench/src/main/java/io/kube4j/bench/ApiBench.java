@@ -179,7 +179,7 @@ final class ApiBench implements Benchmark {
             clients.forEach(AdminClient::close);
         }
         int writes = Math.max(2, n / 10);
-        WatchRun.Plan plan = new WatchRun.Plan(ns + "-watch", c, a.streamsPerConnection(), WATCH_WARMUP,
+        WatchRun.Plan plan = new WatchRun.Plan(ns + "-watch", c, a.streamsPerConnection(), a.watchWindows(), WATCH_WARMUP,
                 writes / 2, writes - writes / 2, WATCH_INTERVAL_MS);
         WatchRun.Measurement m = WatchRun.run(sp, admin, plan);
         Map<String, Object> extra = new LinkedHashMap<>();

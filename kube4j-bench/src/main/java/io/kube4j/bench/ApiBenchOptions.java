@@ -20,10 +20,12 @@ import java.util.Map;
  * @param fanoutWarmup        watch-fanout: creates before the burst (each delivered to every watcher; not measured)
  * @param fanoutRounds        watch-fanout: bursts on the same server and watches; the goal is judged on the last
  * @param streamsPerConnection watch scenarios: HTTP/2 streams per client connection
+ * @param watchWindows        watch scenarios: the HTTP/2 receive windows of the bench's watch client
  */
 record ApiBenchOptions(List<Integer> apiClients, int apiOps, int apiListPods, int pacedRate, int pacedSeconds,
                        List<Integer> listSizes, int fillClients, int fanoutWatchers, int fanoutUpdates,
-                       int fanoutWarmup, int fanoutRounds, int streamsPerConnection) {
+                       int fanoutWarmup, int fanoutRounds, int streamsPerConnection,
+                       WatchRun.ClientWindows watchWindows) {
 
     static final String USAGE = """
               --api-clients=1,8,64  api: concurrent client counts
@@ -38,11 +40,13 @@ record ApiBenchOptions(List<Integer> apiClients, int apiOps, int apiListPods, in
               --fanout-warmup=3     watch-fanout: unmeasured creates first
               --fanout-rounds=3     watch-fanout: bursts on the same server and watches, 1 s apart (goal: the last)
               --streams-per-connection=100  watch-latency, watch-fanout, api: HTTP/2 streams per connection
+              --watch-windows=go    watch-latency, watch-fanout, api: the watch client's HTTP/2 receive windows:
+                                    go (client-go's: 4 MB per stream, 1 GB per connection) or small (64 KB each)
             """;
 
     private static final List<String> KEYS = List.of("api-clients", "api-ops", "api-list-pods", "paced-rate",
             "paced-seconds", "list-sizes", "fill-clients", "fanout-watchers", "fanout-updates", "fanout-warmup",
-            "fanout-rounds", "streams-per-connection");
+            "fanout-rounds", "streams-per-connection", "watch-windows");
 
     /** Reads this record's options from {@code opts} and removes them, so the caller sees only the others. */
     static ApiBenchOptions parse(Map<String, String> opts) {
@@ -52,7 +56,8 @@ record ApiBenchOptions(List<Integer> apiClients, int apiOps, int apiListPods, in
                 integer(opts, "fill-clients", 32), integer(opts, "fanout-watchers", 10_000),
                 integer(opts, "fanout-updates", 20), integer(opts, "fanout-warmup", 3),
                 integer(opts, "fanout-rounds", 3),
-                integer(opts, "streams-per-connection", 100));
+                integer(opts, "streams-per-connection", 100),
+                WatchRun.ClientWindows.parse(opts.getOrDefault("watch-windows", "go")));
         opts.keySet().removeAll(KEYS);
         if (o.apiClients.isEmpty() || o.apiClients.stream().anyMatch(c -> c < 1) || o.apiOps < 1
                 || o.apiListPods < 1 || o.pacedRate < 1 || o.pacedSeconds < 0 || o.listSizes.isEmpty()

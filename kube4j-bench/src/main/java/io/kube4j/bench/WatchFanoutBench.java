@@ -40,7 +40,7 @@ final class WatchFanoutBench implements Benchmark {
     public Result run(BenchContext ctx) throws Exception {
         BenchOptions o = ctx.options();
         ApiBenchOptions a = o.api();
-        WatchRun.Plan plan = new WatchRun.Plan(NAMESPACE, a.fanoutWatchers(), a.streamsPerConnection(),
+        WatchRun.Plan plan = new WatchRun.Plan(NAMESPACE, a.fanoutWatchers(), a.streamsPerConnection(), a.watchWindows(),
                 Math.max(1, a.fanoutWarmup()), 0, a.fanoutUpdates(), 0, a.fanoutRounds());
         Path dir = ctx.freshDataDir("fanout");
         WatchRun.Measurement m;

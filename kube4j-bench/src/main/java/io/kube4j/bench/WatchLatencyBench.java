@@ -35,7 +35,7 @@ final class WatchLatencyBench implements Benchmark {
     public Result run(BenchContext ctx) throws Exception {
         BenchOptions o = ctx.options();
         int half = o.writes() / 2;
-        WatchRun.Plan plan = new WatchRun.Plan(NAMESPACE, o.watchers(), o.api().streamsPerConnection(),
+        WatchRun.Plan plan = new WatchRun.Plan(NAMESPACE, o.watchers(), o.api().streamsPerConnection(), o.api().watchWindows(),
                 o.watchWarmupWrites(), half, o.writes() - half, o.writeIntervalMillis());
         Path dir = ctx.freshDataDir("watch");
         WatchRun.Measurement m;

@@ -48,14 +48,15 @@ final class WatchRun {
      * @param namespace            namespace watched and written (created when missing)
      * @param watchers             concurrent watches
      * @param streamsPerConnection HTTP/2 streams per client connection
+     * @param windows              the client's HTTP/2 receive windows
      * @param warmupCreates        unmeasured creates first
      * @param measuredCreates      measured creates per round
      * @param measuredPatches      measured merge-patches per round, after its creates
      * @param intervalMillis       least time between the starts of two writes; 0 = back to back (a burst)
      * @param rounds               measured rounds on the same server and watches (at least 1)
      */
-    record Plan(String namespace, int watchers, int streamsPerConnection, int warmupCreates, int measuredCreates,
-                int measuredPatches, int intervalMillis, int rounds) {
+    record Plan(String namespace, int watchers, int streamsPerConnection, ClientWindows windows, int warmupCreates,
+                int measuredCreates, int measuredPatches, int intervalMillis, int rounds) {
         Plan {
             if (rounds < 1) {
                 throw new IllegalArgumentException("rounds must be at least 1");
@@ -63,9 +64,9 @@ final class WatchRun {
         }
 
         /** One measured round. */
-        Plan(String namespace, int watchers, int streamsPerConnection, int warmupCreates, int measuredCreates,
-             int measuredPatches, int intervalMillis) {
-            this(namespace, watchers, streamsPerConnection, warmupCreates, measuredCreates, measuredPatches,
+        Plan(String namespace, int watchers, int streamsPerConnection, ClientWindows windows, int warmupCreates,
+             int measuredCreates, int measuredPatches, int intervalMillis) {
+            this(namespace, watchers, streamsPerConnection, windows, warmupCreates, measuredCreates, measuredPatches,
                     intervalMillis, 1);
         }
 
@@ -82,6 +83,7 @@ final class WatchRun {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("watchers", watchers);
             m.put("streamsPerConnection", streamsPerConnection);
+            m.put("clientWindows", windows.name().toLowerCase(java.util.Locale.ROOT));
             m.put("warmupCreates", warmupCreates);
             m.put("measuredCreates", measuredCreates);
             m.put("measuredPatches", measuredPatches);
@@ -175,6 +177,39 @@ final class WatchRun {
         }
     }
 
+    /** The HTTP/2 receive windows the watch client announces. */
+    enum ClientWindows {
+        /** client-go's (golang.org/x/net/http2 Transport): 4 MB per stream, 1 GB per connection. */
+        GO(4 << 20, 1 << 30),
+        /** HTTP/2's defaults, which Vert.x keeps: 64 KB per stream and per connection. */
+        SMALL(65_535, -1);
+
+        private final int streamWindow;
+        /** -1: leave the connection window at the protocol's default. */
+        private final int connectionWindow;
+
+        ClientWindows(int streamWindow, int connectionWindow) {
+            this.streamWindow = streamWindow;
+            this.connectionWindow = connectionWindow;
+        }
+
+        int streamWindow() {
+            return streamWindow;
+        }
+
+        int connectionWindow() {
+            return connectionWindow;
+        }
+
+        static ClientWindows parse(String name) {
+            return switch (name.trim()) {
+                case "go" -> GO;
+                case "small" -> SMALL;
+                default -> throw new IllegalArgumentException("--watch-windows must be go or small, got " + name);
+            };
+        }
+    }
+
     private WatchRun() {
     }
 
@@ -205,12 +240,8 @@ final class WatchRun {
                             .setKeyPath(tls.resolve("admin.key").toString()))
                     .setTrustOptions(new PemTrustOptions().addCertPath(tls.resolve("ca.crt").toString()))
                     .setHttp2MultiplexingLimit(plan.streamsPerConnection())
-                    // -Dkube4j.bench.goWindows=true (in KUBE4J_BENCH_JAVA_OPTS): Go's HTTP/2 receive windows, as
-                    // client-go has (4 MB per stream, 1 GB per connection), instead of the 64 KB defaults;
-                    // decision 0014 tells why they are not the default yet
-                    .setInitialSettings(Boolean.getBoolean("kube4j.bench.goWindows")
-                            ? new Http2Settings().setInitialWindowSize(4 << 20) : new Http2Settings())
-                    .setHttp2ConnectionWindowSize(Boolean.getBoolean("kube4j.bench.goWindows") ? 1 << 30 : -1)
+                    .setInitialSettings(new Http2Settings().setInitialWindowSize(plan.windows().streamWindow()))
+                    .setHttp2ConnectionWindowSize(plan.windows().connectionWindow())
                     // a hundred handshakes at once on a busy two-core machine can take longer than the default 10 s
                     .setSslHandshakeTimeout(120).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
                     .setDefaultHost("127.0.0.1").setDefaultPort(sp.port());

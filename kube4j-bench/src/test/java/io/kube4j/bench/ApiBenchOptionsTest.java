@@ -27,18 +27,23 @@ class ApiBenchOptionsTest {
         assertThat(o.fanoutRounds()).isEqualTo(3);
         assertThat(o.pacedRate()).isEqualTo(1000);
         assertThat(o.pacedSeconds()).isEqualTo(10);
+        // watch clients announce client-go's windows unless told otherwise (decision 0018)
+        assertThat(o.watchWindows()).isEqualTo(WatchRun.ClientWindows.GO);
+        assertThat(o.watchWindows().streamWindow()).isEqualTo(4 << 20);
+        assertThat(o.watchWindows().connectionWindow()).isEqualTo(1 << 30);
     }
 
     @Test
     void takesItsOwnOptionsAndLeavesTheOthers() {
         Map<String, String> opts = new HashMap<>(Map.of("api-clients", "2, 4", "list-sizes", "50", "pods", "7",
-                "streams-per-connection", "10"));
+                "streams-per-connection", "10", "watch-windows", "small"));
 
         ApiBenchOptions o = ApiBenchOptions.parse(opts);
 
         assertThat(o.apiClients()).containsExactly(2, 4);
         assertThat(o.listSizes()).containsExactly(50);
         assertThat(o.streamsPerConnection()).isEqualTo(10);
+        assertThat(o.watchWindows()).isEqualTo(WatchRun.ClientWindows.SMALL);
         assertThat(opts).containsOnlyKeys("pods");
     }
 
@@ -48,6 +53,8 @@ class ApiBenchOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--fanout-watchers=many"}))
                 .hasMessageContaining("--fanout-watchers must be an integer");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--watch-windows=huge"}))
+                .hasMessageContaining("--watch-windows must be go or small");
         assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--api-clientz=1"}))
                 .hasMessageContaining("api-clientz");
         assertThat(BenchOptions.parse(new String[]{"--paced-seconds=0"}).api().pacedSeconds()).isZero();

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * and TLS packs the frames written meanwhile into full records. A write alone is flushed by the next
  * event-loop task, so a lone event is not delayed.
  *
+ * <p>Also installs {@link Http2WritabilityRecheck} after the HTTP/2 handler, so that no stream stays waiting
+ * for a writability change that was not reported.
+ *
  * <p>Installed by {@link ApiServer} as the HTTP server's connection handler, on the connection's event
  * loop. Reaches the Netty pipeline through Vert.x's {@code HttpServerConnection} (an implementation
  * class, stable through Vert.x 4 and 5); when that is not available the connection is left as it is.
@@ -39,10 +42,12 @@ final class Http2FlushCoalescer implements Handler<HttpConnection> {
         ChannelHandlerContext ctx = server.channelHandlerContext();
         ChannelPipeline pipeline = ctx.pipeline();
         // HTTP/1.1 has one response in flight per connection: nothing to coalesce
-        if (!(ctx.handler() instanceof Http2ConnectionHandler) || pipeline.get(HANDLER_NAME) != null) {
+        if (!(ctx.handler() instanceof Http2ConnectionHandler http2) || pipeline.get(HANDLER_NAME) != null) {
             return;
         }
         pipeline.addBefore(ctx.name(), HANDLER_NAME, new FlushConsolidationHandler(MAX_FLUSHES_PER_FLUSH, true));
+        // streams left waiting by a writability change Netty did not report (decision 0018)
+        pipeline.addAfter(ctx.name(), Http2WritabilityRecheck.HANDLER_NAME, new Http2WritabilityRecheck(http2));
     }
 
     private static void warnOnce(HttpConnection connection) {

@@ -37,6 +37,8 @@ class Http2FlushCoalescerTest {
                     HttpServerConnection c = (HttpServerConnection) req.connection();
                     installed.put(req.version().name(),
                             c.channelHandlerContext().pipeline().get(Http2FlushCoalescer.HANDLER_NAME) != null);
+                    installed.put(req.version().name() + "-recheck",
+                            c.channelHandlerContext().pipeline().get(Http2WritabilityRecheck.HANDLER_NAME) != null);
                     int n = Integer.parseInt(req.getParam("lines"));
                     req.response().setChunked(true);
                     // written from a foreign thread, one write (and one flush) per line, like a watch
@@ -72,7 +74,7 @@ class Http2FlushCoalescerTest {
         for (var b : bodies) {
             assertThat(b.get(30, TimeUnit.SECONDS)).isEqualTo(expected.toString());
         }
-        assertThat(installed).containsEntry("HTTP_2", true);
+        assertThat(installed).containsEntry("HTTP_2", true).containsEntry("HTTP_2-recheck", true);
     }
 
     @Test
@@ -82,6 +84,6 @@ class Http2FlushCoalescerTest {
                 .compose(r -> r.send()).compose(r -> r.body()).map(Buffer::toString)
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(body).isEqualTo("line 0\nline 1\nline 2\n");
-        assertThat(installed).containsEntry("HTTP_1_1", false);
+        assertThat(installed).containsEntry("HTTP_1_1", false).containsEntry("HTTP_1_1-recheck", false);
     }
 }
