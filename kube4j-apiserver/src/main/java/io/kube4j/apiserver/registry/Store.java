@@ -419,6 +419,8 @@ public final class Store {
                 throw StatusException.conflict(info.group(), info.resource(), name, StatusException.MODIFIED);
             }
             prepareUpdate(next, old, subresource);
+            // a subresource's rules may have replaced the whole object: validate the metadata to be written
+            meta = Json.with(next, "metadata");
             List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateUpdate(meta, (ObjectNode) old.get("metadata"), info));
             errs.addAll(subresource == null ? strategy.validateUpdate(next, old)
                     : strategy.validateSubresourceUpdate(subresource, next, old));
@@ -476,6 +478,9 @@ public final class Store {
     private void prepareUpdate(ObjectNode next, ObjectNode old, String subresource) {
         ObjectNode meta = Json.with(next, "metadata");
         ObjectNode oldMeta = (ObjectNode) old.get("metadata");
+        // a uid the request names is checked against the stored one (immutable: a pod recreated under its name
+        // refuses the old one's status); an absent or empty uid means "the current one", as upstream
+        String requestUid = Json.text(meta, "uid");
         strategy.applyDefaults(next);
         if ("status".equals(subresource)) {
             // the status subresource changes only .status
@@ -510,7 +515,11 @@ public final class Store {
             }
         }
         meta.put("resourceVersion", oldMeta.path("resourceVersion").asText());
-        copyIfPresent(oldMeta, meta, "uid");
+        if (requestUid == null || requestUid.isEmpty()) {
+            copyIfPresent(oldMeta, meta, "uid");
+        } else {
+            meta.put("uid", requestUid);
+        }
         copyIfPresent(oldMeta, meta, "creationTimestamp");
         copyIfPresent(oldMeta, meta, "deletionTimestamp");
         copyIfPresent(oldMeta, meta, "deletionGracePeriodSeconds");

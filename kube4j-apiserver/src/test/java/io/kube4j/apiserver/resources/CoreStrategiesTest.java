@@ -117,6 +117,29 @@ class CoreStrategiesTest {
     }
 
     @Test
+    void anUpdateNamingAnotherUidIsRefusedAndOneNamingNoneKeepsTheStoredUid() {
+        ObjectNode created = pods.create("default", obj("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}"),
+                WriteOptions.defaults());
+        String uid = created.path("metadata").path("uid").asText();
+        // the status of a pod deleted and recreated under the same name: the kubelet names the uid it computed it for
+        ObjectNode stale = created.deepCopy();
+        ((ObjectNode) stale.path("metadata")).put("uid", "00000000-0000-0000-0000-000000000001");
+        ((ObjectNode) stale.path("status")).put("phase", "Running");
+        assertThat(message(() -> pods.update("default", "p", stale, "status", WriteOptions.defaults())))
+                .isEqualTo("Pod \"p\" is invalid: metadata.uid: Invalid value: "
+                        + "\"00000000-0000-0000-0000-000000000001\": field is immutable");
+        assertThat(pods.get("default", "p").path("status").path("phase").asText()).isEqualTo("Pending");
+
+        ObjectNode current = created.deepCopy();
+        ((ObjectNode) current.path("metadata")).remove("uid");
+        ((ObjectNode) current.path("status")).put("phase", "Running");
+        pods.update("default", "p", current, "status", WriteOptions.defaults());
+        ObjectNode stored = pods.get("default", "p");
+        assertThat(stored.path("metadata").path("uid").asText()).isEqualTo(uid);
+        assertThat(stored.path("status").path("phase").asText()).isEqualTo("Running");
+    }
+
+    @Test
     void podSpecUpdateIsForbiddenButImageMayChange() {
         pods.create("default", obj("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}"),
                 WriteOptions.defaults());

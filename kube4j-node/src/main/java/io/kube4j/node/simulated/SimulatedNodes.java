@@ -458,17 +458,19 @@ public final class SimulatedNodes implements AutoCloseable {
         boolean asWritten = pod.getMetadata().getResourceVersion().equals(state.writtenRv)
                 && desired.equals(state.writtenStatus);
         if (!asWritten && !desired.equals(Json.MAPPER.valueToTree(pod.getStatus()))) {
-            // as the kubelet's status manager: a patch of the status alone, no resourceVersion precondition. The
-            // status was computed from the pod's current one and carries all its fields, so the merge gives exactly
-            // the computed status (lists are replaced whole).
-            String body = "{\"status\":" + Json.string(desired) + "}";
+            // as the kubelet's status manager: a patch of the status, no resourceVersion precondition, naming the
+            // uid it was computed for (a pod recreated under this name refuses it). The status was computed from
+            // the pod's current one and carries all its fields, so the merge gives exactly the computed status
+            // (lists are replaced whole).
+            String body = "{\"metadata\":{\"uid\":" + Json.string(Json.MAPPER.getNodeFactory()
+                    .textNode(state.uid)) + "},\"status\":" + Json.string(desired) + "}";
             try {
                 state.writtenRv = patches.mergePatch("/api/v1/namespaces/" + pod.getMetadata().getNamespace()
                         + "/pods/" + pod.getMetadata().getName() + "/status", body);
                 state.writtenStatus = desired;
             } catch (KubernetesClientException e) {
-                if (e.getCode() == 404) {
-                    return;
+                if (e.getCode() == 404 || e.getCode() == 422 && e.getMessage().contains("metadata.uid")) {
+                    return; // gone, or recreated under its name: the informer brings the new pod
                 }
                 throw e;
             }
