@@ -12,18 +12,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Gives every node a pod CIDR: the next free block of {@code nodeMaskSize} bits from the cluster CIDR (10.42.0.0/16
  * in /24s by default), written to {@code spec.podCIDR} and {@code spec.podCIDRs}, as upstream's node IPAM controller
- * does. Blocks already on nodes are marked used before one is handed out; a deleted node's block is freed. One
- * worker, so the allocator is touched by one thread at a time.
+ * does. The blocks on the nodes are marked used once, before the first is handed out; after that a block is checked
+ * against the nodes' index by block before it is given, so one given meanwhile by someone else is skipped. A deleted
+ * node's block is freed. One worker, so the allocator is touched by one thread at a time.
  */
 public final class NodeIpamController extends Controller {
     private static final Logger LOG = LoggerFactory.getLogger(NodeIpamController.class);
 
+    private static final String BY_POD_CIDR = "podCIDR";
+
     private final CidrSet cidrs;
     private SharedIndexInformer<Node> nodes;
+    /** Whether the blocks already on nodes were marked: once per term, not per node (5,000 nodes joining). */
+    private boolean occupiedFromNodes;
 
     public NodeIpamController(ControllerContext ctx, String clusterCidr, int nodeMaskSize) {
         super(ctx);
@@ -43,6 +50,8 @@ public final class NodeIpamController extends Controller {
     @Override
     protected void register() {
         nodes = ctx.informer(Node.class);
+        nodes.addIndexers(Map.of(BY_POD_CIDR, n -> n.getSpec() == null || n.getSpec().getPodCIDR() == null
+                ? List.of() : List.of(n.getSpec().getPodCIDR())));
         nodes.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Node node) {
@@ -71,17 +80,24 @@ public final class NodeIpamController extends Controller {
             cidrs.release(key.substring(1));
             return;
         }
-        // blocks already assigned must be known before a new one is handed out
-        for (Node n : nodes.getStore().list()) {
-            if (n.getSpec() != null && n.getSpec().getPodCIDR() != null) {
-                cidrs.occupy(n.getSpec().getPodCIDR());
-            }
-        }
         Node node = nodes.getStore().getByKey(key);
         if (node == null || (node.getSpec() != null && node.getSpec().getPodCIDR() != null)) {
             return;
         }
+        if (!occupiedFromNodes) {
+            // blocks already assigned must be known before a new one is handed out
+            for (Node n : nodes.getStore().list()) {
+                if (n.getSpec() != null && n.getSpec().getPodCIDR() != null) {
+                    cidrs.occupy(n.getSpec().getPodCIDR());
+                }
+            }
+            occupiedFromNodes = true;
+        }
         String cidr = cidrs.allocateNext();
+        // a block a node got since (from another controller manager, or by hand) stays marked and is passed over
+        while (cidr != null && !nodes.getIndexer().byIndex(BY_POD_CIDR, cidr).isEmpty()) {
+            cidr = cidrs.allocateNext();
+        }
         if (cidr == null) {
             LOG.warn("no pod CIDR left for node {}", key);
             return;
