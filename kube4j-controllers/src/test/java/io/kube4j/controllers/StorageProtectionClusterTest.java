@@ -1,15 +1,11 @@
 package io.kube4j.controllers;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kube4j.apiserver.resources.admission.AdmissionPlugins;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -19,25 +15,18 @@ import static org.awaitility.Awaitility.await;
  * Base of the storage-protection controller tests: each test gets its own in-process cluster with the
  * StorageObjectInUseProtection admission (it adds the finalizers) running the controller under test, which lifts them.
  */
-public abstract class StorageProtectionClusterTest {
-    @TempDir
-    protected Path dir;
-    protected InProcessCluster cluster;
-    protected KubernetesClient client;
-
+public abstract class StorageProtectionClusterTest extends ControllerClusterTest {
     /** The controller under test. */
     protected abstract Function<ControllerContext, Controller> controller();
 
-    @BeforeEach
-    void startCluster() throws Exception {
-        cluster = new InProcessCluster(dir, List.of(controller()),
-                AdmissionPlugins.without(AdmissionPlugins.SERVICE_ACCOUNT));
-        client = cluster.client;
+    @Override
+    protected List<Function<ControllerContext, Controller>> controllers() {
+        return List.of(controller());
     }
 
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
+    @Override
+    protected Set<String> admission() {
+        return AdmissionPlugins.without(AdmissionPlugins.SERVICE_ACCOUNT);
     }
 
     /**

@@ -1,20 +1,18 @@
 package io.kube4j.controllers.localpath;
 
+import java.util.function.Function;
+import io.kube4j.controllers.ControllerContext;
+import io.kube4j.controllers.ControllerClusterTest;
+import io.kube4j.controllers.Controller;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kube4j.controllers.InProcessCluster;
 import io.kube4j.controllers.persistentvolume.PersistentVolumeController;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,22 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The provisioner and the binder together against an in-process API server; the test plays the kubelet. */
-class LocalPathProvisionerTest {
-    @TempDir
-    Path dir;
-    InProcessCluster cluster;
-    KubernetesClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        cluster = new InProcessCluster(dir, List.of(PersistentVolumeController::new,
-                ctx -> new LocalPathProvisioner(ctx, "/data/storage")));
-        client = cluster.client;
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
+class LocalPathProvisionerTest extends ControllerClusterTest {
+    @Override
+    protected List<Function<ControllerContext, Controller>> controllers() {
+        return List.of(PersistentVolumeController::new,
+                ctx -> new LocalPathProvisioner(ctx, "/data/storage"));
     }
 
     private PersistentVolumeClaim claim() {

@@ -1,15 +1,13 @@
 package io.kube4j.controllers.nodeipam;
 
+import java.util.function.Function;
+import io.kube4j.controllers.ControllerContext;
+import io.kube4j.controllers.ControllerClusterTest;
+import io.kube4j.controllers.Controller;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kube4j.controllers.InProcessCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,21 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The node IPAM controller against an in-process API server: a /23 cluster CIDR holds two /24 blocks. */
-class NodeIpamControllerTest {
-    @TempDir
-    Path dir;
-    InProcessCluster cluster;
-    KubernetesClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        cluster = new InProcessCluster(dir, List.of(ctx -> new NodeIpamController(ctx, "10.42.0.0/23", 24)));
-        client = cluster.client;
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
+class NodeIpamControllerTest extends ControllerClusterTest {
+    @Override
+    protected List<Function<ControllerContext, Controller>> controllers() {
+        return List.of(ctx -> new NodeIpamController(ctx, "10.42.0.0/23", 24));
     }
 
     private void node(String name, String podCidr) {

@@ -1,19 +1,17 @@
 package io.kube4j.controllers.persistentvolume;
 
+import java.util.function.Function;
+import io.kube4j.controllers.ControllerContext;
+import io.kube4j.controllers.ControllerClusterTest;
+import io.kube4j.controllers.Controller;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kube4j.controllers.InProcessCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,21 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The binder against an in-process API server (fake clock). */
-class PersistentVolumeControllerTest {
-    @TempDir
-    Path dir;
-    InProcessCluster cluster;
-    KubernetesClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        cluster = new InProcessCluster(dir, List.of(PersistentVolumeController::new));
-        client = cluster.client;
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
+class PersistentVolumeControllerTest extends ControllerClusterTest {
+    @Override
+    protected List<Function<ControllerContext, Controller>> controllers() {
+        return List.of(PersistentVolumeController::new);
     }
 
     private void pv(String name, String size, String policy, String cls) {

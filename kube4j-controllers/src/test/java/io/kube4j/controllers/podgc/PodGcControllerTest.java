@@ -3,40 +3,31 @@ package io.kube4j.controllers.podgc;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.kube4j.controllers.InProcessCluster;
-import org.junit.jupiter.api.AfterEach;
+import io.kube4j.controllers.Controller;
+import io.kube4j.controllers.ControllerClusterTest;
+import io.kube4j.controllers.ControllerContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The pod garbage collector against an in-process API server, with a threshold of 2 and no quarantine. */
-class PodGcControllerTest {
-    @TempDir
-    Path dir;
-    InProcessCluster cluster;
-    KubernetesClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        cluster = new InProcessCluster(dir, List.of(ctx -> new PodGcController(ctx,
-                new PodGcOptions(2, Duration.ofMillis(200), Duration.ZERO))));
-        client = cluster.client;
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build()).create();
+class PodGcControllerTest extends ControllerClusterTest {
+    @Override
+    protected List<Function<ControllerContext, Controller>> controllers() {
+        return List.of(ctx -> new PodGcController(ctx, new PodGcOptions(2, Duration.ofMillis(200), Duration.ZERO)));
     }
 
-    @AfterEach
-    void stop() {
-        cluster.close();
+    @BeforeEach
+    void node() {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build()).create();
     }
 
     private void pod(String name, String node, String phase) {

@@ -1,14 +1,12 @@
 package io.kube4j.controllers.rootcacertpublisher;
 
+import java.util.function.Function;
+import io.kube4j.controllers.ControllerContext;
+import io.kube4j.controllers.ControllerClusterTest;
+import io.kube4j.controllers.Controller;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kube4j.controllers.InProcessCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,22 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The publisher against an in-process API server: published in every namespace, restored when edited or deleted. */
-class RootCaCertPublisherTest {
+class RootCaCertPublisherTest extends ControllerClusterTest {
     static final String PEM = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
-    @TempDir
-    Path dir;
-    InProcessCluster cluster;
-    KubernetesClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        cluster = new InProcessCluster(dir, List.of(ctx -> new RootCaCertPublisher(ctx, PEM)));
-        client = cluster.client;
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
+    @Override
+    protected List<Function<ControllerContext, Controller>> controllers() {
+        return List.of(ctx -> new RootCaCertPublisher(ctx, PEM));
     }
 
     private ConfigMap cm(String ns) {

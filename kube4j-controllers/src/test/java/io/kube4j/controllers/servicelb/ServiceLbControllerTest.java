@@ -1,15 +1,13 @@
 package io.kube4j.controllers.servicelb;
 
+import java.util.function.Function;
+import io.kube4j.controllers.ControllerContext;
+import io.kube4j.controllers.ControllerClusterTest;
+import io.kube4j.controllers.Controller;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kube4j.controllers.InProcessCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,22 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** ServiceLB against an in-process API server (fake clock), with a pool of two addresses. */
-class ServiceLbControllerTest {
-    @TempDir
-    Path dir;
-    InProcessCluster cluster;
-    KubernetesClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        cluster = new InProcessCluster(dir, List.of(ctx -> new ServiceLbController(ctx,
-                AddressPool.parse("127.0.0.100-127.0.0.101"))));
-        client = cluster.client;
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
+class ServiceLbControllerTest extends ControllerClusterTest {
+    @Override
+    protected List<Function<ControllerContext, Controller>> controllers() {
+        return List.of(ctx -> new ServiceLbController(ctx,
+                AddressPool.parse("127.0.0.100-127.0.0.101")));
     }
 
     private void service(String name, String type, int port, String loadBalancerClass) {
