@@ -30,13 +30,18 @@ final class KvSchema {
                    (SELECT IFNULL(MAX(value), 0) FROM meta WHERE name = 'current_revision'),
                    (SELECT IFNULL(MAX(value), 0) FROM meta WHERE name = 'compact_revision')""";
 
-    /** Drops rows at or below ?1 that a newer row at or below ?1 supersedes. */
+    /**
+     * Drops the rows that a row with an id in (?1, ?2] supersedes. Compaction to ?1 already left at most one row
+     * per name at or below ?1, so this is compaction from ?1 to ?2: it touches only the rows of that slice and, by
+     * the (name, id) index, the older rows of their names.
+     */
     static final String DELETE_SUPERSEDED = """
-            DELETE FROM kv WHERE id <= ?1 AND EXISTS (
-                SELECT 1 FROM kv AS newer WHERE newer.name = kv.name AND newer.id > kv.id AND newer.id <= ?1)""";
+            DELETE FROM kv WHERE id IN (
+                SELECT older.id FROM kv AS newer JOIN kv AS older ON older.name = newer.name AND older.id < newer.id
+                WHERE newer.id > ?1 AND newer.id <= ?2)""";
 
-    /** Drops tombstones at or below ?1; after DELETE_SUPERSEDED nothing at or below ?1 refers to them. */
-    static final String DELETE_TOMBSTONES = "DELETE FROM kv WHERE id <= ?1 AND deleted = 1";
+    /** Drops tombstones in (?1, ?2]; after DELETE_SUPERSEDED nothing at or below ?2 refers to them. */
+    static final String DELETE_TOMBSTONES = "DELETE FROM kv WHERE id > ?1 AND id <= ?2 AND deleted = 1";
 
     static final String UPSERT_META = "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)";
 

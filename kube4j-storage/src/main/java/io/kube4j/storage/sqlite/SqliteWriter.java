@@ -44,8 +44,21 @@ final class SqliteWriter {
                          CompletableFuture<KeyValue> done) implements Request {
     }
 
-    private record Compact(long revision, CompletableFuture<Long> done) implements Request {
+    /**
+     * A compaction to {@code revision}, run a slice of revisions at a time; {@code started} and {@code removed}
+     * carry over from the slices before.
+     */
+    private record Compact(long revision, CompletableFuture<Long> done, long started, int removed) implements Request {
+        Compact(long revision, CompletableFuture<Long> done) {
+            this(revision, done, System.nanoTime(), 0);
+        }
     }
+
+    /**
+     * Revisions compacted in one transaction. The writer answers queued writes between slices, so a compaction of
+     * hundreds of thousands of revisions (every few minutes under a heavy load) never holds writes for seconds.
+     */
+    static final int COMPACTION_SLICE = 5_000;
 
     private record Stop() implements Request {
     }
@@ -288,19 +301,21 @@ final class SqliteWriter {
             c.done.complete(compacted);
             return;
         }
-        long started = System.nanoTime();
+        long upTo = Math.min(target, compacted + COMPACTION_SLICE);
+        int removed = c.removed;
         try {
-            int removed;
             conn.setAutoCommit(false);
             try (PreparedStatement superseded = conn.prepareStatement(KvSchema.DELETE_SUPERSEDED);
                  PreparedStatement tombstones = conn.prepareStatement(KvSchema.DELETE_TOMBSTONES);
                  PreparedStatement meta = conn.prepareStatement(KvSchema.UPSERT_META)) {
-                superseded.setLong(1, target);
-                removed = superseded.executeUpdate();
-                tombstones.setLong(1, target);
+                superseded.setLong(1, compacted);
+                superseded.setLong(2, upTo);
+                removed += superseded.executeUpdate();
+                tombstones.setLong(1, compacted);
+                tombstones.setLong(2, upTo);
                 removed += tombstones.executeUpdate();
                 meta.setString(1, KvSchema.COMPACT_REVISION);
-                meta.setLong(2, target);
+                meta.setLong(2, upTo);
                 meta.addBatch();
                 // Compaction may drop the newest row; this keeps revisions from going back on restart.
                 meta.setString(1, KvSchema.CURRENT_REVISION);
@@ -309,15 +324,13 @@ final class SqliteWriter {
                 meta.executeBatch();
             }
             conn.commit();
-            compacted = target;
-            log.info("sqlite compacted revision={} rowsRemoved={} tookMs={}", target, removed,
-                    (System.nanoTime() - started) / 1_000_000);
-            sink.compacted(target);
-            c.done.complete(target);
+            compacted = upTo;
+            sink.compacted(upTo);
         } catch (SQLException | RuntimeException e) {
-            log.warn("sqlite compaction failed revision={} error={}", target, e.toString());
+            log.warn("sqlite compaction failed revision={} error={}", upTo, e.toString());
             rollback();
             c.done.completeExceptionally(unavailable("compaction failed: " + e.getMessage()));
+            return;
         } finally {
             try {
                 conn.setAutoCommit(true);
@@ -325,6 +338,18 @@ final class SqliteWriter {
                 log.warn("sqlite autocommit reset failed error={}", e.toString());
             }
         }
+        if (upTo < target) {
+            // the rest after the writes queued meanwhile; a closing store keeps what is compacted so far
+            synchronized (enqueueLock) {
+                if (!stopping) {
+                    queue.add(new Compact(target, c.done, c.started, removed));
+                    return;
+                }
+            }
+        }
+        log.info("sqlite compacted revision={} rowsRemoved={} tookMs={}", compacted, removed,
+                (System.nanoTime() - c.started) / 1_000_000);
+        c.done.complete(compacted);
     }
 
     private void rollback() {

@@ -85,6 +85,64 @@ class SqliteStorageTest extends DurableStorageContractTest {
     }
 
     @Test
+    void aCompactionOfManySlicesLetsWritesThroughAndLeavesTheNewestRowOfEachKey() throws Exception {
+        // more revisions than two slices: 40 keys written round-robin, every tenth key deleted on the way
+        int keys = 40;
+        Map<String, KeyValue> latest = new LinkedHashMap<>();
+        for (int i = 0; i < keys; i++) {
+            latest.put("/s/k" + i, storage.create("/s/k" + i, bytes("0")));
+        }
+        int rounds = (2 * SqliteWriter.COMPACTION_SLICE + 1_000) / keys;
+        for (int r = 1; r <= rounds; r++) {
+            for (int i = 0; i < keys; i++) {
+                String key = "/s/k" + i;
+                latest.put(key, storage.update(key, latest.get(key).modRevision(), bytes(Integer.toString(r))));
+            }
+        }
+        for (int i = 0; i < keys; i += 10) {
+            storage.delete("/s/k" + i, 0);
+            latest.remove("/s/k" + i);
+        }
+        long first = storage.currentRevision() / 2;
+        long target = storage.currentRevision();
+
+        // compactions run while a writer keeps writing: each slice lets queued writes through
+        var writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        var during = writer.submit(() -> {
+            KeyValue w = storage.create("/s/during", bytes("0"));
+            for (int i = 1; i <= 200; i++) {
+                w = storage.update("/s/during", w.modRevision(), bytes(Integer.toString(i)));
+            }
+            return w;
+        });
+        storage.compact(first);
+        storage.compact(target);
+        KeyValue lastDuring = during.get();
+        writer.shutdown();
+        assertThat(storage.compactedRevision()).isEqualTo(target);
+        assertThatThrownBy(() -> storage.list("/s/", null, 0, target - 1))
+                .isInstanceOfSatisfying(StorageException.class,
+                        e -> assertThat(e.code()).isEqualTo(StorageException.Code.COMPACTED));
+
+        storage = reopen(storage);
+        var items = storage.list("/s/", null, 0, 0).items();
+        assertThat(items).hasSize(latest.size() + 1);
+        for (KeyValue kv : items) {
+            KeyValue want = kv.key().equals("/s/during") ? lastDuring : latest.get(kv.key());
+            assertThat(kv.modRevision()).as(kv.key()).isEqualTo(want.modRevision());
+            assertThat(text(kv)).isEqualTo(text(want));
+        }
+        // at or below the target only the newest row of each live key is left; the writer's rows above it stay
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/state.db"));
+             var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM kv WHERE id <= " + target
+                     + " AND name LIKE '/s/k%'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(latest.size());
+        }
+        assertThat(storage.compactedRevision()).isEqualTo(target);
+    }
+
+    @Test
     void reopenRestoresEveryKeyFromManyBatches() {
         Map<String, Long> written = new LinkedHashMap<>();
         for (int i = 0; i < 300; i++) {
