@@ -113,4 +113,19 @@ public abstract class Controller implements AutoCloseable {
         queue.shutDown();
         workers.forEach(Thread::interrupt);
     }
+
+    /**
+     * Waits until the workers stopped by {@link #close} have returned, or until {@code deadlineNanos}
+     * ({@link System#nanoTime}). The manager calls it before it closes the term's informer views, so no sync still
+     * running reads an index the views have removed. True when every worker is gone.
+     */
+    final boolean awaitWorkers(long deadlineNanos) throws InterruptedException {
+        for (Thread w : workers) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0 || !w.join(java.time.Duration.ofNanos(left))) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

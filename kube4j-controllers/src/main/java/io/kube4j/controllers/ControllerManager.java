@@ -17,6 +17,8 @@ import java.util.function.Function;
  */
 public final class ControllerManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
+    /** How long the end of a term waits for the controllers' workers to return from the sync they are in. */
+    static final Duration WORKER_STOP_WAIT = Duration.ofSeconds(5);
     public static final String LEASE_NAME = "kube-controller-manager";
 
     private final java.util.function.Supplier<ControllerContext> contexts;
@@ -66,6 +68,17 @@ public final class ControllerManager implements AutoCloseable {
 
     private synchronized void stopControllers() {
         running.forEach(Controller::close);
+        // the workers finish the sync they are in (interrupted) before the views they read from go away
+        long deadline = System.nanoTime() + WORKER_STOP_WAIT.toNanos();
+        try {
+            for (Controller c : running) {
+                if (!c.awaitWorkers(deadline)) {
+                    LOG.warn("{} workers still running {} after stopping", c.name(), WORKER_STOP_WAIT);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         running.clear();
         if (ctx != null) {
             ctx.close();
