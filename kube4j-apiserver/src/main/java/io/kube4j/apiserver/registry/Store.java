@@ -365,7 +365,16 @@ public final class Store {
                     "must be specified for an update")));
         }
         long expected = rv == null || rv.isEmpty() ? -1 : parseRv(rv);
-        Written result = storageUpdate(ns, name, subresource, opts, old -> obj, expected, current);
+        // as upstream, a uid in the body of a PUT is a precondition: the object must still be the one it names
+        String uid = Json.text(meta, "uid");
+        Written result = storageUpdate(ns, name, subresource, opts, old -> {
+            String stored = Json.text((ObjectNode) old.get("metadata"), "uid");
+            if (uid != null && !uid.isEmpty() && !uid.equals(stored)) {
+                throw StatusException.conflict(info.group(), info.resource(), name,
+                        "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + stored);
+            }
+            return obj;
+        }, expected, current);
         return new UpdateResult(result.object(), false, result.json());
     }
 

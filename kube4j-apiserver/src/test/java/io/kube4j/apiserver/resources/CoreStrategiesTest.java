@@ -125,9 +125,16 @@ class CoreStrategiesTest {
         ObjectNode stale = created.deepCopy();
         ((ObjectNode) stale.path("metadata")).put("uid", "00000000-0000-0000-0000-000000000001");
         ((ObjectNode) stale.path("status")).put("phase", "Running");
+        // a PUT names it as a precondition (409), a patch that sets it fails validation (422), as upstream
         assertThat(message(() -> pods.update("default", "p", stale, "status", WriteOptions.defaults())))
-                .isEqualTo("Pod \"p\" is invalid: metadata.uid: Invalid value: "
-                        + "\"00000000-0000-0000-0000-000000000001\": field is immutable");
+                .isEqualTo("Operation cannot be fulfilled on pods \"p\": Precondition failed: UID in precondition: "
+                        + "00000000-0000-0000-0000-000000000001, UID in object meta: " + uid);
+        assertThat(message(() -> pods.guaranteedUpdate("default", "p", "status", WriteOptions.defaults(), o -> {
+            ((ObjectNode) o.path("metadata")).put("uid", "00000000-0000-0000-0000-000000000001");
+            ((ObjectNode) o.path("status")).put("phase", "Running");
+            return o;
+        }, -1))).isEqualTo("Pod \"p\" is invalid: metadata.uid: Invalid value: "
+                + "\"00000000-0000-0000-0000-000000000001\": field is immutable");
         assertThat(pods.get("default", "p").path("status").path("phase").asText()).isEqualTo("Pending");
 
         ObjectNode current = created.deepCopy();
