@@ -83,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
     private ClusterPki pki;
     private Vertx vertx;
     private HttpServer http;
+    private ServerTlsEngine tlsEngine;
     private ClusterBootstrap bootstrap;
     private io.kube4j.apiserver.kubelet.KubeletClient kubeletClient;
     private PodConnectProxy podConnect;
@@ -125,11 +126,16 @@ public final class ApiServer implements AutoCloseable {
                 throw new java.util.concurrent.CompletionException(e);
             }
         }, workers);
+        // loading BoringSSL's native library overlaps with the certificates and the storage
+        java.util.concurrent.CompletableFuture<ServerTlsEngine> tlsChoice =
+                java.util.concurrent.CompletableFuture.supplyAsync(ServerTlsEngine::fromSystemProperty, workers);
         authenticator = new Authenticator(options.tokenAuthFile() == null ? TokenFile.empty()
                 : TokenFile.load(options.tokenAuthFile()));
         pki = ClusterPki.loadOrCreate(options.dataDir().resolve("tls"), servingSans());
         nodeJoin = io.kube4j.apiserver.pki.NodeJoin.loadOrCreate(pki, options.dataDir().resolve("node-token"));
         authenticator.addTokenCheck(nodeJoin::authenticate);
+        tlsEngine = tlsChoice.join();
+        LOG.info("API server TLS engine={} detail={}", tlsEngine.name(), tlsEngine.detail());
         int eventLoops = Math.max(2, Runtime.getRuntime().availableProcessors());
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)
                 .setWorkerPoolSize(4).setBlockedThreadCheckInterval(10_000));
@@ -139,6 +145,7 @@ public final class ApiServer implements AutoCloseable {
                 .setHost(options.bindAddress())
                 .setPort(options.port())
                 .setSsl(true)
+                .setSslEngineOptions(tlsEngine.options())
                 .setUseAlpn(true)
                 .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
                 .setKeyCertOptions(KeyCertOptions.wrap(PkiTls.keyManager(pki.server(), pki.ca())))
@@ -232,6 +239,11 @@ public final class ApiServer implements AutoCloseable {
 
     public int port() {
         return http.actualPort();
+    }
+
+    /** The TLS engine the listener uses, {@code openssl} (BoringSSL) or {@code jdk}; set once {@link #start} ran. */
+    public String tlsEngine() {
+        return tlsEngine.name();
     }
 
     public ClusterPki pki() {
