@@ -1,18 +1,15 @@
 package io.kube4j.controllers;
 
+import io.kube4j.client.testing.AdminClients;
 import io.kube4j.client.testing.FakeClock;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kube4j.apiserver.resources.admission.AdmissionPlugins;
 import io.kube4j.apiserver.server.ApiServer;
 import io.kube4j.apiserver.server.ApiServerOptions;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -40,14 +37,8 @@ public final class InProcessCluster implements AutoCloseable {
                             Set<String> admissionPlugins) throws Exception {
         server = new ApiServer(new ApiServerOptions(dir.resolve("server"), "127.0.0.1", 0, "memory", null, null, null,
                 admissionPlugins)).start();
-        Base64.Encoder b64 = Base64.getEncoder();
         var pki = server.pki();
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl("https://127.0.0.1:" + server.port())
-                .withCaCertData(b64.encodeToString(pki.caPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientCertData(b64.encodeToString(pki.admin().certPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientKeyData(b64.encodeToString(pki.admin().keyPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientKeyAlgo("EC").withNamespace("default").build()).build();
+        client = AdminClients.of(server.port(), pki.caPem(), pki.admin().certPem(), pki.admin().keyPem());
         manager = new ControllerManager(() -> new ControllerContext(client, clock, "test-host"), controllers,
                 io.kube4j.client.leaderelection.LeaderElectionConfig.disabled()).start();
     }

@@ -1,10 +1,9 @@
 package io.kube4j.client.informers;
 
+import io.kube4j.client.testing.AdminClients;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kube4j.apiserver.server.ApiServer;
@@ -14,10 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,14 +39,8 @@ class SharedInformerPoolTest {
         server = new ApiServer(new ApiServerOptions(dir.resolve("server"), "127.0.0.1", 0, "memory", null, null, null,
                 io.kube4j.apiserver.resources.admission.AdmissionPlugins.without("ServiceAccount")))
                 .start();
-        Base64.Encoder b64 = Base64.getEncoder();
         var pki = server.pki();
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl("https://127.0.0.1:" + server.port())
-                .withCaCertData(b64.encodeToString(pki.caPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientCertData(b64.encodeToString(pki.admin().certPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientKeyData(b64.encodeToString(pki.admin().keyPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientKeyAlgo("EC").withNamespace("default").build()).build();
+        client = AdminClients.of(server.port(), pki.caPem(), pki.admin().certPem(), pki.admin().keyPem());
         pool = new SharedInformerPool(client);
     }
 

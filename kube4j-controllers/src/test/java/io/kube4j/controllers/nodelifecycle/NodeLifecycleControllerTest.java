@@ -1,5 +1,6 @@
 package io.kube4j.controllers.nodelifecycle;
 
+import io.kube4j.client.testing.AdminClients;
 import io.kube4j.client.testing.FakeClock;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
@@ -7,9 +8,7 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kube4j.apiserver.server.ApiServer;
 import io.kube4j.apiserver.server.ApiServerOptions;
 import io.kube4j.controllers.ControllerContext;
@@ -21,12 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,14 +47,8 @@ class NodeLifecycleControllerTest {
         server = new ApiServer(new ApiServerOptions(dir.resolve("server"), "127.0.0.1", 0, "memory", null, null, null,
                 io.kube4j.apiserver.resources.admission.AdmissionPlugins.without("ServiceAccount")))
                 .start();
-        Base64.Encoder b64 = Base64.getEncoder();
         var pki = server.pki();
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl("https://127.0.0.1:" + server.port())
-                .withCaCertData(b64.encodeToString(pki.caPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientCertData(b64.encodeToString(pki.admin().certPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientKeyData(b64.encodeToString(pki.admin().keyPem().getBytes(StandardCharsets.UTF_8)))
-                .withClientKeyAlgo("EC").withNamespace("default").build()).build();
+        client = AdminClients.of(server.port(), pki.caPem(), pki.admin().certPem(), pki.admin().keyPem());
         sims = new SimulatedNodes(client, SimulatedNodeOptions.defaults("sim-", 2)
                 .withHeartbeat(Duration.ofMillis(300), Duration.ofMinutes(1)), Clock.systemUTC()).start();
         assertThat(sims.awaitRegistered(Duration.ofSeconds(20))).isTrue();
